@@ -1,0 +1,15 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Starling uses the Swift toolchain only: this package declares no dependencies.
+let package = Package(
+    name: "Starling",
+    products: [
+        .library(name: "MQTTCodec", targets: ["MQTTCodec"]),
+    ],
+    targets: [
+        .target(name: "MQTTCodec"),
+        .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

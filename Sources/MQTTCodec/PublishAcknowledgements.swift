@@ -1,0 +1,57 @@
+// PUBACK, PUBREC, PUBREL and PUBCOMP (sections 3.4-3.7): a packet identifier and nothing else.
+// PUBREL alone carries the fixed-header flags 0010 [MQTT-3.6.1-1].
+
+/// A packet whose whole body is a packet identifier.
+protocol PacketIDOnlyBody: PacketBody {
+    var packetID: PacketID { get }
+    init(packetID: PacketID)
+}
+
+extension PacketIDOnlyBody {
+    var remainingLength: Int { 2 }
+
+    func writeBody(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(packetID.rawValue)
+    }
+
+    static func decode(body: inout ByteBuffer) throws(DecodeError) -> Self {
+        let id = try body.readPacketID(in: packetType)
+        guard body.readableBytes == 0 else { throw .unexpectedTrailingBytes(packetType) }
+        return Self(packetID: id)
+    }
+}
+
+/// PUBACK: acknowledges a QoS 1 PUBLISH.
+public struct PubAck: PacketIDOnlyBody {
+    static let packetType = PacketType.pubAck
+    public var packetID: PacketID
+    public init(packetID: PacketID) { self.packetID = packetID }
+}
+
+/// PUBREC: first answer to a QoS 2 PUBLISH.
+public struct PubRec: PacketIDOnlyBody {
+    static let packetType = PacketType.pubRec
+    public var packetID: PacketID
+    public init(packetID: PacketID) { self.packetID = packetID }
+}
+
+/// PUBREL: the sender's answer to PUBREC.
+public struct PubRel: PacketIDOnlyBody {
+    static let packetType = PacketType.pubRel
+    public var packetID: PacketID
+    public init(packetID: PacketID) { self.packetID = packetID }
+}
+
+/// PUBCOMP: completes a QoS 2 exchange.
+public struct PubComp: PacketIDOnlyBody {
+    static let packetType = PacketType.pubComp
+    public var packetID: PacketID
+    public init(packetID: PacketID) { self.packetID = packetID }
+}
+
+/// UNSUBACK: acknowledges an UNSUBSCRIBE (section 3.11).
+public struct UnsubAck: PacketIDOnlyBody {
+    static let packetType = PacketType.unsubAck
+    public var packetID: PacketID
+    public init(packetID: PacketID) { self.packetID = packetID }
+}
