@@ -9,7 +9,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "MQTTCodec"),
+        .target(name: "CSystem"),
+        .target(name: "Reactor", dependencies: ["CSystem", "MQTTCodec"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
     ],
     swiftLanguageModes: [.v6]
 )

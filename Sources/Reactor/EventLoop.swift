@@ -1,0 +1,45 @@
+/// What an event loop drives. All calls happen on the loop's own thread.
+public protocol EventLoopHandler {
+    /// A registration other than the loop's wake-up is ready.
+    mutating func ready(token: UInt64, events: ReadyEvents, now: Instant)
+    /// Another thread posted work (the wake-up fired).
+    mutating func woken(now: Instant)
+    /// The end of one pass over the ready events: flush output, run due timers. Returns the next
+    /// deadline the loop must wake for, if any.
+    mutating func passEnded(now: Instant) -> Instant?
+    /// Checked after every pass.
+    var isStopped: Bool { get }
+}
+
+/// The token reserved for a loop's own wake-up registration.
+public let wakeUpToken: UInt64 = .max
+
+/// Runs one loop on the calling thread until the handler says it stopped: wait, dispatch every ready
+/// event, end the pass. The clock is read once per pass.
+public func runEventLoop<Handler: EventLoopHandler>(
+    _ handler: inout Handler, poller: Poller, wakeUp: WakeUp
+) throws(SystemError) {
+    try poller.register(wakeUp, token: wakeUpToken, interest: .readable)
+    defer { poller.unregister(wakeUp) }
+    var deadline = handler.passEnded(now: .now())
+    while !handler.isStopped {
+        var timeout: Int32 = -1
+        if let deadline {
+            let wait = deadline.since(.now())
+            let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+            timeout = Int32(clamping: max(0, milliseconds + 1))
+        }
+        let count = try poller.wait(timeoutMilliseconds: timeout)
+        let now = Instant.now()
+        for index in 0..<count {
+            let (token, events) = poller.event(at: index)
+            if token == wakeUpToken {
+                wakeUp.drain()
+                handler.woken(now: now)
+            } else {
+                handler.ready(token: token, events: events, now: now)
+            }
+        }
+        deadline = handler.passEnded(now: now)
+    }
+}

@@ -1,0 +1,39 @@
+import Synchronization
+
+/// Work handed to a loop from other threads: a mutex-protected array swapped out whole by the
+/// owner, plus a wake-up written only when the box goes from empty to non-empty, so a burst of
+/// hand-overs costs one eventfd write.
+public final class Mailbox<Job: Sendable>: Sendable {
+    private let jobs = Mutex<[Job]>([])
+    public let wakeUp: WakeUp
+
+    public init() throws(SystemError) {
+        wakeUp = try WakeUp()
+    }
+
+    /// Adds one job; safe from any thread.
+    public func post(_ job: Job) {
+        let wasEmpty = jobs.withLock { jobs in
+            jobs.append(job)
+            return jobs.count == 1
+        }
+        if wasEmpty { wakeUp.signal() }
+    }
+
+    /// Adds a batch of jobs in order, emptying `batch` but keeping its capacity.
+    public func post(contentsOf batch: inout [Job]) {
+        guard !batch.isEmpty else { return }
+        let wasEmpty = jobs.withLock { jobs in
+            let wasEmpty = jobs.isEmpty
+            jobs.append(contentsOf: batch)
+            return wasEmpty
+        }
+        batch.removeAll(keepingCapacity: true)
+        if wasEmpty { wakeUp.signal() }
+    }
+
+    /// Moves every pending job into `spare` (which must be empty), for the owning loop.
+    public func take(into spare: inout [Job]) {
+        jobs.withLock { swap(&$0, &spare) }
+    }
+}
