@@ -11,8 +11,10 @@ let package = Package(
         .target(name: "MQTTCodec"),
         .target(name: "CSystem"),
         .target(name: "Reactor", dependencies: ["CSystem", "MQTTCodec"]),
+        .target(name: "MQTTBroker", dependencies: ["MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
+        .testTarget(name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,27 @@
+import MQTTCodec
+
+/// Severity of a log line; maps onto Mosquitto's `log_type` categories.
+public enum LogLevel: Sendable, Hashable {
+    case error
+    case warning
+    case notice
+    case information
+    case debug
+    case subscribe
+    case unsubscribe
+}
+
+/// What the sans-I/O core asks its loop to do. The loop performs actions in order.
+public enum BrokerAction: Sendable {
+    /// Encode and queue a control packet for the connection.
+    case send(ConnectionID, Packet)
+    /// Queue a PUBLISH of a stored message with these delivery flags.
+    case deliver(ConnectionID, Message, qos: QoS, packetID: PacketID?, retain: Bool, dup: Bool)
+    /// Flush what is queued for the connection, then close it.
+    case close(ConnectionID, CloseReason)
+    /// Hand a published message to another shard for its subscribers.
+    case forward(Message, shard: Int)
+    /// Hand one shared-subscription delivery to another shard.
+    case forwardShared(Message, SharedDelivery)
+    case log(LogLevel, String)
+}

@@ -1,0 +1,25 @@
+/// The limits of the broker, with Mosquitto's names and defaults.
+public struct BrokerLimits: Sendable, Hashable {
+    /// `max_inflight_messages`: unacknowledged outgoing QoS 1/2 messages per client; 0 means no limit.
+    public var maximumInFlightMessages = 20
+    /// `max_queued_messages`: QoS 1/2 messages queued per client beyond the in-flight window; 0 means no limit.
+    public var maximumQueuedMessages = 1000
+    /// `message_size_limit`: largest accepted PUBLISH payload in bytes; 0 means no limit.
+    public var messageSizeLimit = 0
+    /// `max_keepalive`: largest keep alive a client may ask for, in seconds.
+    public var maximumKeepAlive = 65535
+    /// `retain_available`: whether retained messages are supported.
+    public var retainAvailable = true
+    /// `allow_anonymous`: whether clients without a user name may connect.
+    public var allowAnonymous = true
+    /// `allow_zero_length_clientid`: whether clean-session clients may leave the id to the broker.
+    public var allowZeroLengthClientID = true
+    /// `queue_qos0_messages`: queue QoS 0 messages for offline persistent sessions.
+    public var queueQoS0Messages = false
+    /// Seconds a new connection may take to send CONNECT before it is closed.
+    public var connectTimeout = 10
+    /// Output bytes a connection may have pending before QoS 0 messages to it are dropped.
+    public var maximumPendingOutputBytes = 4 * 1024 * 1024
+
+    public init() {}
+}

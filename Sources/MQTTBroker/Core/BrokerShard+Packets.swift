@@ -1,0 +1,103 @@
+// Dispatch of every packet a client may send once connected; one function per packet family.
+
+import MQTTCodec
+import Reactor
+
+extension BrokerShard {
+    /// A decoded packet arrived on `id`.
+    public mutating func received(_ packet: Packet, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]) {
+        guard var record = record(id) else { return }
+        record.lastReceived = now
+        connections[Int(id.slot)] = record
+        guard let slot = record.session else {
+            if case .connect(let connect) = packet {
+                handleConnect(connect, on: id, actions: &actions)
+            } else {
+                close(id, reason: .protocolViolation(.firstPacketNotConnect(packet.type)), actions: &actions)
+            }
+            return
+        }
+        switch packet {
+        case .connect: close(id, reason: .protocolViolation(.secondConnect), actions: &actions)
+        case .publish(let publish): handlePublish(publish, sessionSlot: slot, on: id, actions: &actions)
+        case .pubAck(let ack): handlePubAck(ack.packetID, sessionSlot: slot, actions: &actions)
+        case .pubRec(let rec): handlePubRec(rec.packetID, sessionSlot: slot, on: id, actions: &actions)
+        case .pubRel(let rel): handlePubRel(rel.packetID, sessionSlot: slot, on: id, actions: &actions)
+        case .pubComp(let comp): handlePubComp(comp.packetID, sessionSlot: slot, actions: &actions)
+        case .subscribe(let subscribe): handleSubscribe(subscribe, sessionSlot: slot, on: id, actions: &actions)
+        case .unsubscribe(let unsubscribe): handleUnsubscribe(unsubscribe, sessionSlot: slot, on: id, actions: &actions)
+        case .pingReq: actions.append(.send(id, .pingResp))  // [MQTT-3.12.4-1]
+        case .disconnect:
+            sessions[Int(slot)]!.will = nil  // [MQTT-3.14.4-3]
+            close(id, reason: .clientDisconnected, actions: &actions)
+        case .connAck, .subAck, .unsubAck, .pingResp:
+            close(id, reason: .protocolViolation(.serverOnlyPacket(packet.type)), actions: &actions)
+        }
+    }
+
+    /// Bytes on `id` were not a valid packet: CONNACK 0x01 for an unsupported protocol level in the
+    /// first packet [MQTT-3.1.2-2], then close in every case [MQTT-4.8.0-1].
+    public mutating func decodeFailed(_ error: DecodeError, on id: ConnectionID, actions: inout [BrokerAction]) {
+        guard let record = record(id) else { return }
+        if case .unsupportedProtocolLevel = error, record.session == nil {
+            actions.append(.send(id, .connAck(ConnAck(sessionPresent: false, returnCode: .unacceptableProtocolVersion))))
+        }
+        close(id, reason: .malformedPacket(error), actions: &actions)
+    }
+
+    // MARK: Inbound PUBLISH
+
+    private mutating func handlePublish(_ publish: Publish, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]) {
+        context.statistics.publishReceived.increment()
+        if publish.retain && !limits.retainAvailable {
+            close(id, reason: .protocolViolation(.retainNotAvailable), actions: &actions)
+            return
+        }
+        let tooLarge = limits.messageSizeLimit > 0 && publish.payload.readableBytes > limits.messageSizeLimit
+        if tooLarge {
+            context.statistics.publishDropped.increment()
+            let clientID = sessions[Int(slot)]!.clientID
+            actions.append(.log(.notice, "Dropped too large PUBLISH from \(clientID) (\(publish.payload.readableBytes) bytes on \(publish.topic))."))
+        }
+        switch publish.qos {
+        case .atMostOnce:
+            if !tooLarge { route(Message(publish), actions: &actions) }
+        case .atLeastOnce:
+            if !tooLarge { route(Message(publish), actions: &actions) }
+            actions.append(.send(id, .pubAck(PubAck(packetID: publish.packetID!))))  // [MQTT-4.3.2-2]
+        case .exactlyOnce:
+            // Stored until PUBREL, so a resent PUBLISH with the same id is not delivered twice [MQTT-4.3.3-2].
+            let packetID = publish.packetID!
+            if !tooLarge && sessions[Int(slot)]!.inboundAwaitingRelease[packetID] == nil {
+                sessions[Int(slot)]!.inboundAwaitingRelease[packetID] = Message(publish)
+            }
+            actions.append(.send(id, .pubRec(PubRec(packetID: packetID))))
+        }
+    }
+
+    private mutating func handlePubRel(_ packetID: PacketID, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]) {
+        if let message = sessions[Int(slot)]!.inboundAwaitingRelease.removeValue(forKey: packetID) {
+            route(message, actions: &actions)
+        }
+        actions.append(.send(id, .pubComp(PubComp(packetID: packetID))))  // [MQTT-4.3.3-2]
+    }
+
+    // MARK: Outbound acknowledgements
+
+    private mutating func handlePubAck(_ packetID: PacketID, sessionSlot slot: Int32, actions: inout [BrokerAction]) {
+        if sessions[Int(slot)]!.outbound.pubAckReceived(packetID) {
+            releaseQueued(sessionSlot: slot, actions: &actions)
+        }
+    }
+
+    private mutating func handlePubRec(_ packetID: PacketID, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]) {
+        _ = sessions[Int(slot)]!.outbound.pubRecReceived(packetID)
+        actions.append(.send(id, .pubRel(PubRel(packetID: packetID))))  // [MQTT-4.3.3-3]
+    }
+
+    private mutating func handlePubComp(_ packetID: PacketID, sessionSlot slot: Int32, actions: inout [BrokerAction]) {
+        if sessions[Int(slot)]!.outbound.pubCompReceived(packetID) {
+            releaseQueued(sessionSlot: slot, actions: &actions)
+        }
+    }
+}

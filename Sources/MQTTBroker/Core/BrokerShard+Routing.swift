@@ -1,0 +1,97 @@
+// From a published message to deliveries: the retained store, this shard's subscribers (one copy
+// per session at the highest matching QoS), other shards with subscribers, and one member of each
+// matching shared-subscription group.
+
+import MQTTCodec
+
+extension BrokerShard {
+    /// Routes a message published by a client of this shard (or a will, or a `$SYS` update).
+    public mutating func route(_ message: Message, actions: inout [BrokerAction]) {
+        if message.retain { context.retained.update(with: message) }  // [MQTT-3.3.1-5]
+        deliverToSubscribers(message, actions: &actions)
+        for shard in 0..<context.shardCount where shard != index && context.shardHasSubscriptions(shard) {
+            actions.append(.forward(message, shard: shard))
+        }
+        sharedDeliveries.removeAll(keepingCapacity: true)
+        message.withTopicBytes { context.sharedSubscriptions.route(topicBytes: $0, into: &sharedDeliveries) }
+        for delivery in sharedDeliveries {
+            if delivery.shard == index {
+                deliverShared(message, delivery, actions: &actions)
+            } else {
+                actions.append(.forwardShared(message, delivery))
+            }
+        }
+    }
+
+    /// A message another shard forwarded for this shard's subscribers.
+    public mutating func deliverForwarded(_ message: Message, actions: inout [BrokerAction]) {
+        deliverToSubscribers(message, actions: &actions)
+    }
+
+    /// One shared-subscription delivery chosen for a session of this shard.
+    public mutating func deliverShared(_ message: Message, _ delivery: SharedDelivery, actions: inout [BrokerAction]) {
+        guard let slot = sessionSlots[delivery.clientID] else { return }
+        deliver(message, toSession: slot, grantedQoS: delivery.qos, retain: false, actions: &actions)
+    }
+
+    /// Delivers to every matching ordinary subscription of this shard, once per session, at the
+    /// highest QoS any of its matching subscriptions grants.
+    private mutating func deliverToSubscribers(_ message: Message, actions: inout [BrokerAction]) {
+        guard tree.count > 0 else { return }
+        matches.removeAll(keepingCapacity: true)
+        message.withTopicBytes { tree.match(topicBytes: $0, into: &matches) }
+        guard !matches.isEmpty else { return }
+        dedupeEpoch &+= 1
+        if dedupeEpoch == 0 {
+            for index in dedupeSeen.indices { dedupeSeen[index] = 0 }
+            dedupeEpoch = 1
+        }
+        dedupeOrder.removeAll(keepingCapacity: true)
+        for (slot, qos) in matches {
+            let position = Int(slot)
+            if dedupeSeen[position] != dedupeEpoch {
+                dedupeSeen[position] = dedupeEpoch
+                dedupeQoS[position] = qos
+                dedupeOrder.append(slot)
+            } else if qos > dedupeQoS[position] {
+                dedupeQoS[position] = qos
+            }
+        }
+        for slot in dedupeOrder {
+            // Normal forwarding clears RETAIN [MQTT-3.3.1-9].
+            deliver(message, toSession: slot, grantedQoS: dedupeQoS[Int(slot)], retain: false, actions: &actions)
+        }
+    }
+
+    /// Offers a message to one session at min(message QoS, granted QoS) [MQTT-3.8.4-6].
+    mutating func deliver(_ message: Message, toSession slot: Int32, grantedQoS: QoS, retain: Bool, actions: inout [BrokerAction]) {
+        let qos = min(message.qos, grantedQoS)
+        let connection = sessions[Int(slot)]!.connection
+        if qos == .atMostOnce {
+            if let connection {
+                actions.append(.deliver(connection, message, qos: .atMostOnce, packetID: nil, retain: retain, dup: false))
+            }
+            return
+        }
+        let delivery = PendingDelivery(message: message, qos: qos, retain: retain)
+        switch sessions[Int(slot)]!.outbound.admit(delivery, online: connection != nil) {
+        case .send(let packetID):
+            actions.append(.deliver(connection!, message, qos: qos, packetID: packetID, retain: retain, dup: false))
+        case .queued:
+            break
+        case .dropped:
+            context.statistics.publishDropped.increment()
+            actions.append(.log(.notice, "Outgoing messages are being dropped for client \(sessions[Int(slot)]!.clientID)."))
+        }
+    }
+
+    /// Sends queued messages while the in-flight window has room.
+    mutating func releaseQueued(sessionSlot slot: Int32, actions: inout [BrokerAction]) {
+        guard let connection = sessions[Int(slot)]!.connection else { return }
+        releases.removeAll(keepingCapacity: true)
+        sessions[Int(slot)]!.outbound.releaseQueued(into: &releases)
+        for (packetID, delivery) in releases {
+            actions.append(.deliver(connection, delivery.message, qos: delivery.qos, packetID: packetID, retain: delivery.retain, dup: false))
+        }
+    }
+}

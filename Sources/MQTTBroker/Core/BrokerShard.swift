@@ -1,0 +1,108 @@
+// A shard is the part of the broker one loop owns: the connections on that loop and the sessions
+// whose client id hashes to it (`BrokerContext.homeShard`). It is sans-I/O: events come in as
+// method calls with the current time, and what must happen on the wire goes out as `BrokerAction`s.
+// Nothing here blocks, reads a clock or touches a socket, so every rule is testable on a manual clock.
+
+import MQTTCodec
+import Reactor
+
+/// The connection bookkeeping of a shard.
+struct ConnectionRecord {
+    let id: ConnectionID
+    /// `host:port` of the peer, for logs.
+    let peer: String
+    let openedAt: Instant
+    var lastReceived: Instant
+    /// Seconds, from CONNECT; zero means no keep alive.
+    var keepAlive: UInt16 = 0
+    /// The attached session's slot, nil until CONNECT is accepted.
+    var session: Int32?
+}
+
+/// The sans-I/O broker state of one loop.
+public struct BrokerShard {
+    public let index: Int
+    let context: BrokerContext
+    var limits: BrokerLimits { context.limits }
+
+    /// Indexed by `ConnectionID.slot`.
+    var connections: [ConnectionRecord?] = []
+    var sessionSlots: [String: Int32] = [:]
+    var sessions: [Session?] = []
+    private var freeSessionSlots: [Int32] = []
+    var tree = SubscriptionTree<Int32>()
+
+    // Scratch space reused across calls so the publish path does not allocate.
+    var matches: [(Int32, QoS)] = []
+    var sharedDeliveries: [SharedDelivery] = []
+    var releases: [(PacketID, PendingDelivery)] = []
+    var dedupeEpoch: UInt32 = 0
+    var dedupeSeen: [UInt32] = []
+    var dedupeQoS: [QoS] = []
+    var dedupeOrder: [Int32] = []
+
+    public init(index: Int, context: BrokerContext) {
+        self.index = index
+        self.context = context
+    }
+
+    /// Number of connections on this shard.
+    public var connectionCount: Int { connections.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+
+    /// Number of sessions homed on this shard, connected or not.
+    public var sessionCount: Int { sessionSlots.count }
+
+    // MARK: Connection records
+
+    func record(_ id: ConnectionID) -> ConnectionRecord? {
+        let slot = Int(id.slot)
+        guard slot < connections.count, let record = connections[slot], record.id == id else { return nil }
+        return record
+    }
+
+    /// A new TCP connection; it must send CONNECT before anything else [MQTT-3.1.0-1].
+    public mutating func connectionOpened(_ id: ConnectionID, peer: String, now: Instant) {
+        let slot = Int(id.slot)
+        if slot >= connections.count {
+            connections.append(contentsOf: repeatElement(nil, count: slot + 1 - connections.count))
+        }
+        connections[slot] = ConnectionRecord(id: id, peer: peer, openedAt: now, lastReceived: now)
+    }
+
+    // MARK: Sessions
+
+    mutating func createSession(clientID: String, cleanSession: Bool) -> Int32 {
+        let session = Session(clientID: clientID, cleanSession: cleanSession, limits: limits)
+        let slot: Int32
+        if let free = freeSessionSlots.popLast() {
+            slot = free
+            sessions[Int(slot)] = session
+        } else {
+            slot = Int32(sessions.count)
+            sessions.append(session)
+            dedupeSeen.append(0)
+            dedupeQoS.append(.atMostOnce)
+        }
+        sessionSlots[clientID] = slot
+        return slot
+    }
+
+    /// Drops a session and all its subscriptions.
+    mutating func discardSession(_ slot: Int32) {
+        guard let session = sessions[Int(slot)] else { return }
+        for subscription in session.subscriptions.values {
+            removeSubscription(subscription, sessionSlot: slot, clientID: session.clientID)
+        }
+        sessionSlots[session.clientID] = nil
+        sessions[Int(slot)] = nil
+        freeSessionSlots.append(slot)
+    }
+
+    mutating func removeSubscription(_ subscription: SessionSubscription, sessionSlot: Int32, clientID: String) {
+        if let shared = subscription.shared {
+            context.sharedSubscriptions.unsubscribe(shared, clientID: clientID)
+        } else if tree.remove(subscription.filter, subscriber: sessionSlot) {
+            context.adjustSubscriptionCount(shard: index, by: -1)
+        }
+    }
+}

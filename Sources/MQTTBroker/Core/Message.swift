@@ -1,0 +1,96 @@
+// An application message as the broker keeps it: stored once, referenced by every queue, in-flight
+// window and the retained store that holds it, never copied per subscriber. Its bytes are kept
+// pre-encoded as a QoS 0 PUBLISH frame without flags:
+//
+//   0x30 | remaining length (1-4) | topic length (2) | topic | payload
+//
+// so a QoS 0 delivery is one copy of that frame (with the RETAIN bit set as needed) and a QoS 1/2
+// delivery rewrites only the header and inserts the packet identifier.
+
+import MQTTCodec
+
+/// An immutable application message shared across sessions and loops.
+public final class Message: Sendable {
+    /// The frame described above.
+    let frame: ByteBuffer
+    /// Offset of the topic length field in `frame`.
+    private let topicFieldOffset: Int
+    public let qos: QoS
+    public let retain: Bool
+
+    public init(topic: TopicName, payload: ByteBuffer, qos: QoS, retain: Bool) {
+        let remaining = 2 + topic.bytes.readableBytes + payload.readableBytes
+        let headerLength = 1 + ByteBuffer.remainingLengthSize(remaining)
+        var frame = ByteBuffer(capacity: headerLength + remaining)
+        frame.writeInteger(UInt8(0x30))
+        frame.writeRemainingLength(remaining)
+        frame.writeInteger(UInt16(topic.bytes.readableBytes))
+        frame.writeBuffer(topic.bytes)
+        frame.writeBuffer(payload)
+        self.frame = frame
+        self.topicFieldOffset = headerLength
+        self.qos = qos
+        self.retain = retain
+    }
+
+    public convenience init(_ publish: Publish) {
+        self.init(topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain)
+    }
+
+    private var topicLength: Int {
+        Int(frame.peekInteger(at: topicFieldOffset)!) << 8 | Int(frame.peekInteger(at: topicFieldOffset + 1)!)
+    }
+
+    /// The topic, as a slice of the stored frame.
+    public var topic: TopicName {
+        var view = frame
+        view.moveReaderIndex(forwardBy: topicFieldOffset + 2)
+        return TopicName(uncheckedBytes: view.readSlice(length: topicLength)!)
+    }
+
+    /// The payload, as a slice of the stored frame.
+    public var payload: ByteBuffer {
+        var view = frame
+        view.moveReaderIndex(forwardBy: topicFieldOffset + 2 + topicLength)
+        return view
+    }
+
+    public var payloadLength: Int { frame.readableBytes - topicFieldOffset - 2 - topicLength }
+
+    /// Calls `body` with the topic's bytes (the matching path).
+    func withTopicBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        frame.withReadableBytes { bytes in
+            body(UnsafeRawBufferPointer(rebasing: bytes[(topicFieldOffset + 2)..<(topicFieldOffset + 2 + topicLength)]))
+        }
+    }
+
+    /// Bytes a PUBLISH of this message takes at `qos`.
+    func encodedSize(qos: QoS) -> Int {
+        let remaining = frame.readableBytes - topicFieldOffset + (qos == .atMostOnce ? 0 : 2)
+        return 1 + ByteBuffer.remainingLengthSize(remaining) + remaining
+    }
+
+    /// Appends this message as a PUBLISH with the given delivery flags.
+    func writePublish(into out: inout ByteBuffer, qos: QoS, packetID: PacketID?, retain: Bool, dup: Bool) {
+        let flags: UInt8 = (dup ? 0x08 : 0) | qos.rawValue << 1 | (retain ? 0x01 : 0)
+        out.reserveWritableCapacity(encodedSize(qos: qos))
+        frame.withReadableBytes { bytes in
+            if qos == .atMostOnce {
+                out.writeInteger(0x30 | flags)
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[1...]))
+                return
+            }
+            let topicEnd = topicFieldOffset + 2 + topicLength
+            out.writeInteger(0x30 | flags)
+            out.writeRemainingLength(bytes.count - topicFieldOffset + 2)
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[topicFieldOffset..<topicEnd]))
+            out.writeInteger(packetID!.rawValue)
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[topicEnd...]))
+        }
+    }
+
+    /// This message as a codec value (tests, the client side).
+    public func publish(qos: QoS, packetID: PacketID?, retain: Bool, dup: Bool) -> Publish {
+        Publish(topic: topic, payload: payload, qos: qos, packetID: packetID, retain: retain, dup: dup)
+    }
+}

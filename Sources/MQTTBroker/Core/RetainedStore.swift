@@ -1,0 +1,46 @@
+// The retained messages, one per topic name, shared by every loop. Written on a retained PUBLISH,
+// read when a subscription is made: both cold next to ordinary forwarding, so a mutex suffices.
+
+import MQTTCodec
+import Synchronization
+
+/// The last retained message of each topic.
+public final class RetainedStore: Sendable {
+    private let messages = Mutex<[TopicName: Message]>([:])
+
+    public init() {}
+
+    /// Stores `message` for its topic, or clears the topic when the payload is empty [MQTT-3.3.1-10],
+    /// [MQTT-3.3.1-11]. Returns the number of retained messages afterwards.
+    @discardableResult
+    public func update(with message: Message) -> Int {
+        let topic = message.topic
+        return messages.withLock { messages in
+            if message.payloadLength == 0 {
+                messages[topic] = nil
+            } else {
+                messages[topic] = message
+            }
+            return messages.count
+        }
+    }
+
+    /// Restores a message read back from disk (persistence), with no clearing semantics.
+    public func restore(_ message: Message) {
+        let topic = message.topic
+        messages.withLock { $0[topic] = message }
+    }
+
+    /// The retained messages whose topic matches `filter`, ordered by topic for a stable replay.
+    public func matching(_ filter: TopicFilter) -> [Message] {
+        let found = messages.withLock { messages in
+            messages.values.filter { message in message.withTopicBytes { filter.matches(topicBytes: $0) } }
+        }
+        return found.sorted { $0.topic.string < $1.topic.string }
+    }
+
+    public var count: Int { messages.withLock { $0.count } }
+
+    /// Every retained message (persistence snapshots).
+    public var all: [Message] { messages.withLock { Array($0.values) } }
+}

@@ -1,0 +1,36 @@
+// A session is what the server keeps for a client id (section 3.1.2.4): its subscriptions, the QoS
+// 1/2 messages in flight in both directions, and messages queued while it is offline. With clean
+// session 1 it lives as long as the network connection [MQTT-3.1.2-6]; with 0 it outlives it
+// [MQTT-3.1.2-4].
+
+import MQTTCodec
+
+/// One subscription of a session.
+struct SessionSubscription {
+    let filter: TopicFilter
+    var qos: QoS
+    /// Set for `$share/<group>/<filter>` subscriptions.
+    let shared: SharedFilter?
+}
+
+/// The server-side state of one client id.
+struct Session {
+    let clientID: String
+    var cleanSession: Bool
+    /// The connection currently attached, nil while offline.
+    var connection: ConnectionID?
+    /// Keyed by the filter string as the client sent it.
+    var subscriptions: [String: SessionSubscription] = [:]
+    var outbound: OutboundFlow
+    /// QoS 2 messages received but not yet released by PUBREL, by packet identifier: delivered
+    /// onwards on PUBREL, so a resent PUBLISH is never delivered twice [MQTT-4.3.3-2].
+    var inboundAwaitingRelease: [PacketID: Message] = [:]
+    /// The will of the attached connection [MQTT-3.1.2-8].
+    var will: Will?
+
+    init(clientID: String, cleanSession: Bool, limits: BrokerLimits) {
+        self.clientID = clientID
+        self.cleanSession = cleanSession
+        self.outbound = OutboundFlow(maximumInFlight: limits.maximumInFlightMessages, maximumQueued: limits.maximumQueuedMessages)
+    }
+}

@@ -1,0 +1,124 @@
+// A trie over topic levels: each node has a map of literal levels plus dedicated '+' and '#' slots,
+// so matching a topic walks one path per wildcard branch instead of testing every filter.
+//   filters a/b, a/+, #, a/#  and topic a/b  visit:  root.# , a.# , a.b (exact), a.+
+// `match` only reports subscribers; it never sends, authorises or queues.
+
+import MQTTCodec
+
+/// Subscriptions keyed by topic filter, each holding subscribers of type `Subscriber`.
+struct SubscriptionTree<Subscriber: Hashable> {
+    private final class Node {
+        var literals: [LevelKey: Node] = [:]
+        var singleLevel: Node?
+        var multiLevel: Node?
+        /// Subscribers whose filter ends at this node, with their granted QoS.
+        var subscribers: [Subscriber: QoS] = [:]
+
+        var isEmpty: Bool {
+            literals.isEmpty && singleLevel == nil && multiLevel == nil && subscribers.isEmpty
+        }
+    }
+
+    private let root = Node()
+    private(set) var count = 0
+
+    /// Adds or replaces `subscriber`'s subscription to `filter`. Returns true if it was new.
+    @discardableResult
+    mutating func insert(_ filter: TopicFilter, subscriber: Subscriber, qos: QoS) -> Bool {
+        var node = root
+        for level in filter.levels {
+            switch level {
+            case .literal(let bytes):
+                let key = LevelKey(bytes)
+                if let child = node.literals[key] {
+                    node = child
+                } else {
+                    let child = Node()
+                    node.literals[key] = child
+                    node = child
+                }
+            case .singleLevelWildcard:
+                if node.singleLevel == nil { node.singleLevel = Node() }
+                node = node.singleLevel!
+            case .multiLevelWildcard:
+                if node.multiLevel == nil { node.multiLevel = Node() }
+                node = node.multiLevel!
+            }
+        }
+        let isNew = node.subscribers.updateValue(qos, forKey: subscriber) == nil
+        if isNew { count += 1 }
+        return isNew
+    }
+
+    /// Removes `subscriber`'s subscription to `filter`. Returns true if it existed.
+    @discardableResult
+    mutating func remove(_ filter: TopicFilter, subscriber: Subscriber) -> Bool {
+        let removed = Self.remove(filter.levels[...], subscriber: subscriber, from: root)
+        if removed { count -= 1 }
+        return removed
+    }
+
+    private static func remove(_ levels: ArraySlice<TopicFilter.Level>, subscriber: Subscriber, from node: Node) -> Bool {
+        guard let level = levels.first else {
+            return node.subscribers.removeValue(forKey: subscriber) != nil
+        }
+        let rest = levels.dropFirst()
+        switch level {
+        case .literal(let bytes):
+            let key = LevelKey(bytes)
+            guard let child = node.literals[key], remove(rest, subscriber: subscriber, from: child) else { return false }
+            if child.isEmpty { node.literals[key] = nil }
+        case .singleLevelWildcard:
+            guard let child = node.singleLevel, remove(rest, subscriber: subscriber, from: child) else { return false }
+            if child.isEmpty { node.singleLevel = nil }
+        case .multiLevelWildcard:
+            guard let child = node.multiLevel, remove(rest, subscriber: subscriber, from: child) else { return false }
+            if child.isEmpty { node.multiLevel = nil }
+        }
+        return true
+    }
+
+    /// Appends every (subscriber, QoS) whose filter matches the topic with these bytes. A subscriber
+    /// with several matching filters appears once per filter; the caller keeps the highest QoS.
+    func match(topicBytes bytes: UnsafeRawBufferPointer, into results: inout [(Subscriber, QoS)]) {
+        // [MQTT-4.7.2-1]: a topic starting with '$' is not matched by a first-level wildcard.
+        let skipWildcards = bytes.first == UInt8(ascii: "$")
+        Self.match(bytes, from: 0, node: root, allowWildcards: !skipWildcards, into: &results)
+    }
+
+    private static func match(
+        _ bytes: UnsafeRawBufferPointer, from start: Int, node: Node, allowWildcards: Bool,
+        into results: inout [(Subscriber, QoS)]
+    ) {
+        // `start` is the first byte of the current level; bytes.count + 1 means all levels are used.
+        if allowWildcards, let multi = node.multiLevel {
+            for (subscriber, qos) in multi.subscribers { results.append((subscriber, qos)) }
+        }
+        if start > bytes.count {
+            for (subscriber, qos) in node.subscribers { results.append((subscriber, qos)) }
+            return
+        }
+        var end = start
+        while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
+        let level = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        if let child = node.literals[LevelKey(borrowing: level)] {
+            match(bytes, from: end + 1, node: child, allowWildcards: true, into: &results)
+        }
+        if allowWildcards, let single = node.singleLevel {
+            match(bytes, from: end + 1, node: single, allowWildcards: true, into: &results)
+        }
+    }
+
+    /// Every subscription, for diagnostics and tests.
+    var allSubscriptions: Int { count }
+}
+
+/// A literal level as a dictionary key. Lookups on the publish path hash the level's bytes in place.
+struct LevelKey: Hashable {
+    private let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Wraps bytes for a lookup. The copy is small (one level) and only made when looking up.
+    init(borrowing level: UnsafeRawBufferPointer) { self.bytes = Array(level) }
+}
