@@ -6,12 +6,15 @@ let package = Package(
     name: "Starling",
     products: [
         .library(name: "MQTTCodec", targets: ["MQTTCodec"]),
+        .library(name: "MQTTBroker", targets: ["MQTTBroker"]),
+        .executable(name: "starling", targets: ["starling"]),
     ],
     targets: [
         .target(name: "MQTTCodec"),
         .target(name: "CSystem"),
         .target(name: "Reactor", dependencies: ["CSystem", "MQTTCodec"]),
         .target(name: "MQTTBroker", dependencies: ["MQTTCodec", "Reactor"]),
+        .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
         .testTarget(name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),

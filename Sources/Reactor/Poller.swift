@@ -8,6 +8,9 @@ public struct Interest: OptionSet, Sendable {
 
     public static let readable = Interest(rawValue: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
     public static let writable = Interest(rawValue: EPOLLOUT.rawValue)
+    /// For a listener several loops watch: readable, waking only one of the loops per connection
+    /// (EPOLLEXCLUSIVE accepts no other flags beside EPOLLIN).
+    public static let exclusiveAccept = Interest(rawValue: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
 }
 
 /// What happened to a registration.

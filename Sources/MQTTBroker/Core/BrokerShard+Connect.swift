@@ -38,7 +38,7 @@ extension BrokerShard {
         }
         sessions[Int(slot)]!.cleanSession = connect.cleanSession
         sessions[Int(slot)]!.connection = id
-        sessions[Int(slot)]!.will = connect.will
+        sessions[Int(slot)]!.will = connect.will?.detached
         record.session = slot
         record.keepAlive = connect.keepAlive
         connections[Int(id.slot)] = record

@@ -82,3 +82,11 @@ extension BrokerShard {
         }
     }
 }
+
+extension BrokerShard {
+    /// The loop moved the connection to the shard that owns its client id; forget it silently.
+    public mutating func connectionHandedOff(_ id: ConnectionID) {
+        guard record(id) != nil else { return }
+        connections[Int(id.slot)] = nil
+    }
+}

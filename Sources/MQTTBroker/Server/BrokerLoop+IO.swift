@@ -1,0 +1,241 @@
+// The byte side of a loop: accepting, reading and decoding, handing connections to their home
+// loop, performing the shard's actions, and the coalesced flush.
+
+import MQTTCodec
+import Reactor
+
+extension BrokerLoop {
+    /// Accepts what is pending, a bounded number per pass so one busy listener cannot starve the rest.
+    mutating func acceptConnections(from listener: TCPListener, now: Instant) {
+        for _ in 0..<64 {
+            let accepted: (Socket, SocketAddress)?
+            do {
+                accepted = try listener.accept()
+            } catch {
+                log.log(.error, "Error accepting a connection: \(error).")
+                return
+            }
+            guard let (socket, peer) = accepted else { return }
+            socket.setNoDelay()
+            guard let id = allocateSlot(socket, peer: peer) else { continue }
+            shard.connectionOpened(id, peer: peer.description, now: now)
+        }
+    }
+
+    /// One read per ready socket per pass. With no partial packet carried over, the bytes land in the
+    /// loop's shared read buffer and only a partial tail is copied into the connection.
+    mutating func read(_ id: ConnectionID, slot: Int, now: Instant) {
+        guard let socket = slots[slot].socket else { return }
+        let carriesTail = slots[slot].input.readableBytes > 0
+        var buffer: ByteBuffer
+        if carriesTail {
+            buffer = ByteBuffer(capacity: 0)
+            swap(&buffer, &slots[slot].input)
+        } else {
+            buffer = ByteBuffer(capacity: 0)
+            swap(&buffer, &readBuffer)
+            buffer.clear()
+        }
+        let outcome: ReadOutcome
+        do {
+            outcome = try socket.read(into: &buffer, maximum: Self.readChunk)
+        } catch {
+            restoreReadBuffer(&buffer, carriedTail: carriesTail, slot: slot, id: id)
+            lose(id, reason: error.isPeerGone ? .peerClosed : .ioError(error.description))
+            return
+        }
+        switch outcome {
+        case .wouldBlock:
+            restoreReadBuffer(&buffer, carriedTail: carriesTail, slot: slot, id: id)
+        case .endOfFile:
+            restoreReadBuffer(&buffer, carriedTail: carriesTail, slot: slot, id: id)
+            lose(id, reason: .peerClosed)
+        case .read(let count):
+            context.statistics.bytesReceived.increment(by: count)
+            process(&buffer, id: id, slot: slot, now: now)
+            restoreReadBuffer(&buffer, carriedTail: carriesTail, slot: slot, id: id)
+        }
+    }
+
+    /// Puts the shared read buffer back and keeps any partial packet with its connection.
+    private mutating func restoreReadBuffer(_ buffer: inout ByteBuffer, carriedTail: Bool, slot: Int, id: ConnectionID) {
+        let alive = liveSlot(id) != nil
+        if carriedTail {
+            if alive && buffer.readableBytes > 0 {
+                buffer.discardReadBytes()
+                swap(&buffer, &slots[slot].input)
+            }
+        } else {
+            if alive && buffer.readableBytes > 0 { slots[slot].input = buffer.detached }
+            buffer.clear()
+            swap(&buffer, &readBuffer)
+        }
+    }
+
+    /// Decodes and handles every whole packet in `buffer`.
+    mutating func process(_ buffer: inout ByteBuffer, id: ConnectionID, slot: Int, now: Instant) {
+        while liveSlot(id) != nil {
+            let packet: Packet?
+            do {
+                packet = try decoder.decode(from: &buffer)
+            } catch {
+                shard.decodeFailed(error, on: id, actions: &actions)
+                performActions()
+                return
+            }
+            guard let packet else { return }
+            context.statistics.messagesReceived.increment()
+            if !slots[slot].sawFirstPacket {
+                slots[slot].sawFirstPacket = true
+                if case .connect(let connect) = packet, !connect.clientID.isEmpty {
+                    let home = context.homeShard(of: connect.clientID)
+                    if home != index {
+                        handOff(slot, id: id, to: home, connect: connect, leftover: buffer.detached)
+                        buffer.clear()
+                        return
+                    }
+                }
+            }
+            shard.received(packet, on: id, now: now, actions: &actions)
+            performActions()
+        }
+    }
+
+    /// Moves a connection to the loop that owns its client id's sessions.
+    private mutating func handOff(_ slot: Int, id: ConnectionID, to home: Int, connect: Connect, leftover: ByteBuffer) {
+        guard let socket = slots[slot].socket, let peer = slots[slot].peer else { return }
+        poller.unregister(socket)
+        shard.connectionHandedOff(id)
+        releaseSlot(slot)
+        outboxes[home].append(.adopt(socket, peer: peer, connect: connect, leftover: leftover))
+    }
+
+    /// Takes over a connection handed over by another loop, its CONNECT already decoded.
+    mutating func adopt(_ socket: Socket, peer: SocketAddress, connect: Connect, leftover: ByteBuffer, now: Instant) {
+        guard let id = allocateSlot(socket, peer: peer) else { return }
+        let slot = Int(id.slot)
+        slots[slot].sawFirstPacket = true
+        shard.connectionOpened(id, peer: peer.description, now: now)
+        shard.received(.connect(connect), on: id, now: now, actions: &actions)
+        performActions()
+        guard liveSlot(id) != nil, leftover.readableBytes > 0 else { return }
+        var buffer = leftover
+        process(&buffer, id: id, slot: slot, now: now)
+        if liveSlot(id) != nil && buffer.readableBytes > 0 { slots[slot].input = buffer.detached }
+    }
+
+    /// The connection ended under us: let the shard clean up, then release the socket.
+    mutating func lose(_ id: ConnectionID, reason: CloseReason) {
+        guard let slot = liveSlot(id) else { return }
+        shard.connectionLost(id, reason: reason, actions: &actions)
+        performActions()
+        closeSocket(slot)
+    }
+
+    // MARK: Actions
+
+    mutating func performActions() {
+        guard !actions.isEmpty else { return }
+        for action in actions {
+            switch action {
+            case .send(let id, let packet):
+                guard let slot = liveSlot(id) else { continue }
+                packet.encode(into: &slots[slot].output)
+                context.statistics.messagesSent.increment()
+                markDirty(slot)
+            case .deliver(let id, let message, let qos, let packetID, let retain, let dup):
+                guard let slot = liveSlot(id) else { continue }
+                if qos == .atMostOnce && slots[slot].output.readableBytes > context.limits.maximumPendingOutputBytes {
+                    context.statistics.publishDropped.increment()
+                    continue
+                }
+                message.writePublish(into: &slots[slot].output, qos: qos, packetID: packetID, retain: retain, dup: dup)
+                context.statistics.messagesSent.increment()
+                context.statistics.publishSent.increment()
+                markDirty(slot)
+            case .close(let id, _):
+                guard let slot = liveSlot(id) else { continue }
+                slots[slot].closeAfterFlush = true
+                markDirty(slot)
+            case .forward(let message, let target):
+                outboxes[target].append(.forward(message))
+            case .forwardShared(let message, let delivery):
+                outboxes[delivery.shard].append(.forwardShared(message, delivery))
+            case .log(let level, let line):
+                log.log(level, line)
+            }
+        }
+        actions.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is pending for one connection: one send for everything queued this pass. Write
+    /// interest is armed only when the kernel would not take it all.
+    mutating func flush(_ slot: Int) {
+        slots[slot].isDirty = false
+        guard let socket = slots[slot].socket else { return }
+        let before = slots[slot].output.readableBytes
+        let complete: Bool
+        do {
+            complete = try socket.flush(&slots[slot].output)
+        } catch {
+            if slots[slot].closeAfterFlush {
+                closeSocket(slot)
+            } else {
+                lose(ConnectionID(slot: UInt32(slot), generation: slots[slot].generation), reason: error.isPeerGone ? .peerClosed : .ioError(error.description))
+            }
+            return
+        }
+        context.statistics.bytesSent.increment(by: before - slots[slot].output.readableBytes)
+        let id = ConnectionID(slot: UInt32(slot), generation: slots[slot].generation)
+        if complete {
+            if slots[slot].output.capacity > Self.readChunk {
+                slots[slot].output = ByteBuffer(capacity: 0)
+            } else {
+                slots[slot].output.clear()
+            }
+            if slots[slot].closeAfterFlush {
+                closeSocket(slot)
+                return
+            }
+            if slots[slot].writeArmed {
+                slots[slot].writeArmed = false
+                try? poller.modify(socket, token: id.token, interest: .readable)
+            }
+        } else if slots[slot].closeAfterFlush {
+            closeSocket(slot)  // a peer that does not read is not waited for
+        } else if !slots[slot].writeArmed {
+            slots[slot].writeArmed = true
+            try? poller.modify(socket, token: id.token, interest: [.readable, .writable])
+        }
+    }
+
+    // MARK: Stopping
+
+    mutating func handleSignals() {
+        guard let signals else { return }
+        while let signal = signals.next() {
+            switch signal {
+            case SignalReader.interrupt, SignalReader.terminate:
+                log.log(.notice, "Starling terminating (signal \(signal)).")
+                for mailbox in mailboxes { mailbox.post(.stop) }
+            case SignalReader.hangUp:
+                log.log(.notice, "Reloading the configuration on SIGHUP is not supported yet; ignoring it.")
+            default:
+                break
+            }
+        }
+    }
+
+    /// Closes every connection (wills published, persistent sessions kept), flushes, and stops.
+    mutating func stop() {
+        guard !isStopped else { return }
+        shard.shutdown(actions: &actions)
+        performActions()
+        for slot in dirty { flush(Int(slot)) }
+        dirty.removeAll(keepingCapacity: true)
+        for slot in slots.indices { closeSocket(slot) }
+        for listener in listeners { poller.unregister(listener) }
+        if let signals { poller.unregister(signals) }
+        isStopped = true
+    }
+}

@@ -1,0 +1,170 @@
+// One event loop of the broker: owns the connections accepted or adopted on its thread, for their
+// whole life, and the shard of sessions homed here. Per pass it reads each ready socket once, decodes
+// in place, lets the shard act, and at the end of the pass writes each touched connection once and
+// hands work for other loops over in one batch per loop.
+//
+// Tokens: a connection's token is its ConnectionID (generation < 2^30 in the high half); listeners
+// and the signalfd use the top two bits.
+
+import MQTTCodec
+import Reactor
+
+let listenerTokenBase: UInt64 = 1 << 63
+let signalToken: UInt64 = 1 << 62
+
+/// The broker's handler for one Reactor loop.
+struct BrokerLoop: EventLoopHandler {
+    static let readChunk = 64 * 1024
+
+    let index: Int
+    var shard: BrokerShard
+    let context: BrokerContext
+    let poller: Poller
+    let mailboxes: [Mailbox<LoopJob>]
+    let listeners: [TCPListener]
+    let signals: SignalReader?
+    let log: LogSink
+    let decoder = PacketDecoder()
+    var systemTopics: SystemTopicPublisher?
+
+    var slots: [ConnectionSlot] = []
+    var freeSlots: [UInt32] = []
+    var dirty: [UInt32] = []
+    var actions: [BrokerAction] = []
+    var outboxes: [[LoopJob]]
+    var jobs: [LoopJob] = []
+    var readBuffer = ByteBuffer(capacity: BrokerLoop.readChunk)
+    var nextTimeoutCheck = Instant(nanoseconds: 0)
+    var isStopped = false
+
+    init(
+        index: Int, context: BrokerContext, poller: Poller, mailboxes: [Mailbox<LoopJob>], listeners: [TCPListener],
+        signals: SignalReader?, log: LogSink, systemTopics: SystemTopicPublisher?
+    ) throws(SystemError) {
+        self.index = index
+        self.context = context
+        self.shard = BrokerShard(index: index, context: context)
+        self.poller = poller
+        self.mailboxes = mailboxes
+        self.listeners = listeners
+        self.signals = signals
+        self.log = log
+        self.systemTopics = systemTopics
+        self.outboxes = Array(repeating: [], count: mailboxes.count)
+        for (position, listener) in listeners.enumerated() {
+            try poller.register(listener, token: listenerTokenBase | UInt64(position), interest: .exclusiveAccept)
+        }
+        if let signals { try poller.register(signals, token: signalToken, interest: .readable) }
+    }
+
+    // MARK: EventLoopHandler
+
+    mutating func ready(token: UInt64, events: ReadyEvents, now: Instant) {
+        if token & listenerTokenBase != 0 {
+            acceptConnections(from: listeners[Int(token & ~listenerTokenBase)], now: now)
+        } else if token == signalToken {
+            handleSignals()
+        } else {
+            let id = ConnectionID(token: token)
+            guard let slot = liveSlot(id) else { return }
+            if events.isWritable { flush(slot) }
+            if events.isReadable, liveSlot(id) != nil { read(id, slot: slot, now: now) }
+        }
+    }
+
+    mutating func woken(now: Instant) {
+        mailboxes[index].take(into: &jobs)
+        for job in jobs {
+            switch job {
+            case .adopt(let socket, let peer, let connect, let leftover):
+                adopt(socket, peer: peer, connect: connect, leftover: leftover, now: now)
+            case .forward(let message):
+                shard.deliverForwarded(message, actions: &actions)
+            case .forwardShared(let message, let delivery):
+                shard.deliverShared(message, delivery, actions: &actions)
+            case .stop:
+                stop()
+            }
+            performActions()
+        }
+        jobs.removeAll(keepingCapacity: true)
+    }
+
+    mutating func passEnded(now: Instant) -> Instant? {
+        if now >= nextTimeoutCheck {
+            shard.checkTimeouts(now: now, actions: &actions)
+            performActions()
+            nextTimeoutCheck = now + .seconds(1)
+        }
+        if var publisher = systemTopics, now >= publisher.nextPublication {
+            for message in publisher.publish(now: now) { shard.route(message, actions: &actions) }
+            performActions()
+            systemTopics = publisher
+        }
+        for slot in dirty { flush(Int(slot)) }
+        dirty.removeAll(keepingCapacity: true)
+        for target in outboxes.indices where !outboxes[target].isEmpty {
+            mailboxes[target].post(contentsOf: &outboxes[target])
+        }
+        guard !isStopped else { return nil }
+        return min(nextTimeoutCheck, systemTopics?.nextPublication ?? nextTimeoutCheck)
+    }
+
+    // MARK: Slots
+
+    func liveSlot(_ id: ConnectionID) -> Int? {
+        let slot = Int(id.slot)
+        guard slot < slots.count, slots[slot].socket != nil, slots[slot].generation == id.generation else { return nil }
+        return slot
+    }
+
+    mutating func allocateSlot(_ socket: Socket, peer: SocketAddress) -> ConnectionID? {
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = Int(free)
+        } else {
+            slot = slots.count
+            slots.append(ConnectionSlot())
+        }
+        var generation = slots[slot].generation &+ 1
+        if generation >= 1 << 30 || generation == 0 { generation = 1 }
+        slots[slot].generation = generation
+        slots[slot].socket = socket
+        slots[slot].peer = peer
+        let id = ConnectionID(slot: UInt32(slot), generation: generation)
+        do {
+            try poller.register(socket, token: id.token, interest: .readable)
+        } catch {
+            log.log(.error, "Unable to watch connection from \(peer): \(error).")
+            releaseSlot(slot)
+            socket.close()
+            return nil
+        }
+        return id
+    }
+
+    /// Empties a slot for reuse; the socket is closed or handed over by the caller.
+    mutating func releaseSlot(_ slot: Int) {
+        slots[slot].socket = nil
+        slots[slot].peer = nil
+        slots[slot].input = ByteBuffer(capacity: 0)
+        slots[slot].output = ByteBuffer(capacity: 0)
+        slots[slot].writeArmed = false
+        slots[slot].isDirty = false
+        slots[slot].sawFirstPacket = false
+        slots[slot].closeAfterFlush = false
+        freeSlots.append(UInt32(slot))
+    }
+
+    mutating func closeSocket(_ slot: Int) {
+        guard let socket = slots[slot].socket else { return }
+        socket.close()
+        releaseSlot(slot)
+    }
+
+    mutating func markDirty(_ slot: Int) {
+        guard !slots[slot].isDirty else { return }
+        slots[slot].isDirty = true
+        dirty.append(UInt32(slot))
+    }
+}

@@ -1,0 +1,15 @@
+import MQTTCodec
+import Reactor
+
+/// Work one loop hands to another through its mailbox.
+enum LoopJob: Sendable {
+    /// A connection whose CONNECT names a client id homed on the receiving loop. `leftover` holds
+    /// bytes that arrived after the CONNECT.
+    case adopt(Socket, peer: SocketAddress, connect: Connect, leftover: ByteBuffer)
+    /// A published message for the receiving loop's subscribers.
+    case forward(Message)
+    /// One shared-subscription delivery for a session of the receiving loop.
+    case forwardShared(Message, SharedDelivery)
+    /// Close every connection and stop.
+    case stop
+}

@@ -1,0 +1,4 @@
+import Glibc
+import MQTTBroker
+
+exit(StarlingCommand.run(arguments: Array(CommandLine.arguments.dropFirst())))
