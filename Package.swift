@@ -15,9 +15,11 @@ let package = Package(
         .target(name: "Reactor", dependencies: ["CSystem", "MQTTCodec"]),
         .target(name: "MQTTBroker", dependencies: ["MQTTCodec", "Reactor"]),
         .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
+        .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
         .testTarget(name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
+        .testTarget(name: "BrokerWireTests", dependencies: ["MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
 )
