@@ -33,12 +33,7 @@ public final class BrokerContext: Sendable {
     /// lands on the same shard and takeover and resumption stay local to it.
     public func homeShard(of clientID: String) -> Int {
         guard shardCount > 1 else { return 0 }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in clientID.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int(hash % UInt64(shardCount))
+        return Int(fnv1a64(clientID.utf8) % UInt64(shardCount))
     }
 }
 

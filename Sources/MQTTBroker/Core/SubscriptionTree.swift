@@ -8,7 +8,7 @@ import MQTTCodec
 /// Subscriptions keyed by topic filter, each holding subscribers of type `Subscriber`.
 struct SubscriptionTree<Subscriber: Hashable> {
     private final class Node {
-        var literals: [LevelKey: Node] = [:]
+        var literals = LiteralChildren<Node>()
         var singleLevel: Node?
         var multiLevel: Node?
         /// Subscribers whose filter ends at this node, with their granted QoS.
@@ -29,12 +29,11 @@ struct SubscriptionTree<Subscriber: Hashable> {
         for level in filter.levels {
             switch level {
             case .literal(let bytes):
-                let key = LevelKey(bytes)
-                if let child = node.literals[key] {
+                if let child = node.literals.child(for: bytes) {
                     node = child
                 } else {
                     let child = Node()
-                    node.literals[key] = child
+                    node.literals.insert(child, for: bytes)
                     node = child
                 }
             case .singleLevelWildcard:
@@ -65,9 +64,10 @@ struct SubscriptionTree<Subscriber: Hashable> {
         let rest = levels.dropFirst()
         switch level {
         case .literal(let bytes):
-            let key = LevelKey(bytes)
-            guard let child = node.literals[key], remove(rest, subscriber: subscriber, from: child) else { return false }
-            if child.isEmpty { node.literals[key] = nil }
+            guard let child = node.literals.child(for: bytes), remove(rest, subscriber: subscriber, from: child) else {
+                return false
+            }
+            if child.isEmpty { node.literals.remove(for: bytes) }
         case .singleLevelWildcard:
             guard let child = node.singleLevel, remove(rest, subscriber: subscriber, from: child) else { return false }
             if child.isEmpty { node.singleLevel = nil }
@@ -101,7 +101,7 @@ struct SubscriptionTree<Subscriber: Hashable> {
         var end = start
         while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
         let level = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-        if let child = node.literals[LevelKey(borrowing: level)] {
+        if let child = node.literals.child(for: level) {
             match(bytes, from: end + 1, node: child, allowWildcards: true, into: &results)
         }
         if allowWildcards, let single = node.singleLevel {
@@ -113,12 +113,34 @@ struct SubscriptionTree<Subscriber: Hashable> {
     var allSubscriptions: Int { count }
 }
 
-/// A literal level as a dictionary key. Lookups on the publish path hash the level's bytes in place.
-struct LevelKey: Hashable {
-    private let bytes: [UInt8]
+/// The literal children of a trie node, keyed by a 64-bit FNV-1a hash of the level's bytes and
+/// verified against the stored bytes, so a lookup on the publish path hashes the level in place and
+/// allocates nothing.
+struct LiteralChildren<Child> {
+    private var buckets: [UInt64: [(level: [UInt8], child: Child)]] = [:]
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    var isEmpty: Bool { buckets.isEmpty }
 
-    /// Wraps bytes for a lookup. The copy is small (one level) and only made when looking up.
-    init(borrowing level: UnsafeRawBufferPointer) { self.bytes = Array(level) }
+    func child(for level: UnsafeRawBufferPointer) -> Child? {
+        guard let bucket = buckets[Self.hash(level)] else { return nil }
+        for entry in bucket where entry.level.elementsEqual(level) { return entry.child }
+        return nil
+    }
+
+    func child(for level: [UInt8]) -> Child? {
+        level.withUnsafeBytes { child(for: $0) }
+    }
+
+    mutating func insert(_ child: Child, for level: [UInt8]) {
+        let hash = level.withUnsafeBytes(Self.hash)
+        buckets[hash, default: []].append((level, child))
+    }
+
+    mutating func remove(for level: [UInt8]) {
+        let hash = level.withUnsafeBytes(Self.hash)
+        buckets[hash]?.removeAll { $0.level == level }
+        if buckets[hash]?.isEmpty == true { buckets[hash] = nil }
+    }
+
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { fnv1a64(bytes) }
 }
