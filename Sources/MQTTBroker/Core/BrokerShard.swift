@@ -69,6 +69,12 @@ public struct BrokerShard {
         connections[slot] = ConnectionRecord(id: id, peer: peer, openedAt: now, lastReceived: now)
     }
 
+    /// The client id of a connected connection (logs).
+    public func clientID(of id: ConnectionID) -> String? {
+        guard let slot = record(id)?.session else { return nil }
+        return sessions[Int(slot)]?.clientID
+    }
+
     // MARK: Sessions
 
     mutating func createSession(clientID: String, cleanSession: Bool) -> Int32 {

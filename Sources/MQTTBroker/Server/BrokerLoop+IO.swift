@@ -147,6 +147,10 @@ extension BrokerLoop {
                 guard let slot = liveSlot(id) else { continue }
                 if qos == .atMostOnce && slots[slot].output.readableBytes > context.limits.maximumPendingOutputBytes {
                     context.statistics.publishDropped.increment()
+                    if !slots[slot].isDropping {
+                        slots[slot].isDropping = true
+                        log.log(.notice, "Outgoing messages are being dropped for client \(shard.clientID(of: id) ?? "<unknown>").")
+                    }
                     continue
                 }
                 message.writePublish(into: &slots[slot].output, qos: qos, packetID: packetID, retain: retain, dup: dup)
@@ -188,6 +192,7 @@ extension BrokerLoop {
         context.statistics.bytesSent.increment(by: before - slots[slot].output.readableBytes)
         let id = ConnectionID(slot: UInt32(slot), generation: slots[slot].generation)
         if complete {
+            slots[slot].isDropping = false
             if slots[slot].output.capacity > Self.readChunk {
                 slots[slot].output = ByteBuffer(capacity: 0)
             } else {

@@ -153,6 +153,7 @@ struct BrokerLoop: EventLoopHandler {
         slots[slot].isDirty = false
         slots[slot].sawFirstPacket = false
         slots[slot].closeAfterFlush = false
+        slots[slot].isDropping = false
         freeSlots.append(UInt32(slot))
     }
 

@@ -18,4 +18,7 @@ struct ConnectionSlot {
     var sawFirstPacket = false
     /// Close once the output is flushed.
     var closeAfterFlush = false
+    /// Set while QoS 0 messages are being dropped for a full output, so the drop is logged once per
+    /// episode rather than per message.
+    var isDropping = false
 }
