@@ -9,7 +9,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "MQTTCodec"),
+        .target(name: "MQTTBroker", dependencies: ["MQTTCodec"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
+        .testTarget(
+            name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec"],
+            // Read through #filePath, so the fixtures stay files on disk, not bundle resources.
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
