@@ -31,7 +31,8 @@ public struct BrokerLog: Sendable {
         var outputs: [any LogOutput] = []
         if destinations.standardError { outputs.append(StandardStreamOutput.standardError) }
         if destinations.standardOutput { outputs.append(StandardStreamOutput.standardOutput) }
-        let files = try destinations.file.map { (path) throws(LogFileError) in [try FileOutput(path: path)] } ?? []
+        var files: [FileOutput] = []
+        if let path = destinations.file { files.append(try FileOutput(path: path)) }
         self.init(
             configuration: configuration, outputs: outputs + files + additionalOutputs, files: files, clock: clock)
     }
@@ -104,9 +105,8 @@ enum LogTimestamp: Sendable, Hashable {
         var parts = tm()
         guard localtime_r(&time, &parts) != nil else { return "\(seconds)" }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { buffer in
-            let count = strftime(buffer.baseAddress!, buffer.count, format, &parts)
-            return String(
-                decoding: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[..<count]), as: UTF8.self)
+            // 0 means the result did not fit, and the buffer's content is then undefined.
+            strftime(buffer.baseAddress!, buffer.count, format, &parts) == 0 ? "" : String(cString: buffer.baseAddress!)
         }
     }
 }
