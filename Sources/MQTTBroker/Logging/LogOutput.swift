@@ -1,8 +1,8 @@
-// Log lines are written with write(2) here, outside Reactor: the one accepted exception to "only
-// Reactor makes syscalls" (DESIGN.md), because logging must work before any loop exists and from
-// every loop at once. Each line, newline included, goes out in a single write(2), so lines from
-// several threads never interleave (an O_APPEND write is atomic on a regular file, as is a write
-// of up to PIPE_BUF bytes on a pipe).
+// The log file is opened (open(2)) and lines are written (write(2)) here, outside Reactor: the
+// accepted exception to "only Reactor makes syscalls" (DESIGN.md), because logging must work
+// before any loop exists and from every loop at once. Each line, newline included, goes out in a
+// single write(2), so lines from several threads never interleave (an O_APPEND write is atomic on
+// a regular file, as is a write of up to PIPE_BUF bytes on a pipe).
 
 import Glibc
 import Synchronization
