@@ -18,7 +18,10 @@ let package = Package(
         .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
-        .testTarget(name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
+        .testTarget(
+            name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"],
+            // Read through #filePath, so the fixtures stay files on disk, not bundle resources.
+            exclude: ["Fixtures"]),
         .testTarget(name: "BrokerWireTests", dependencies: ["MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
