@@ -1,16 +1,5 @@
 import MQTTCodec
 
-/// Severity of a log line; maps onto Mosquitto's `log_type` categories.
-public enum LogLevel: Sendable, Hashable {
-    case error
-    case warning
-    case notice
-    case information
-    case debug
-    case subscribe
-    case unsubscribe
-}
-
 /// What the sans-I/O core asks its loop to do. The loop performs actions in order.
 public enum BrokerAction: Sendable {
     /// Encode and queue a control packet for the connection.
@@ -23,5 +12,5 @@ public enum BrokerAction: Sendable {
     case forward(Message, shard: Int)
     /// Hand one shared-subscription delivery to another shard.
     case forwardShared(Message, SharedDelivery)
-    case log(LogLevel, String)
+    case log(LogType, String)
 }

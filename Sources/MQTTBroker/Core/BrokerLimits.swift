@@ -16,6 +16,10 @@ public struct BrokerLimits: Sendable, Hashable {
     public var allowZeroLengthClientID = true
     /// `queue_qos0_messages`: queue QoS 0 messages for offline persistent sessions.
     public var queueQoS0Messages = false
+    /// `auto_id_prefix`: the start of broker-assigned client ids.
+    public var autoIDPrefix = "auto-"
+    /// `connection_messages`: log connects and disconnects.
+    public var logsConnectionMessages = true
     /// Seconds a new connection may take to send CONNECT before it is closed.
     public var connectTimeout = 10
     /// Output bytes a connection may have pending before QoS 0 messages to it are dropped.

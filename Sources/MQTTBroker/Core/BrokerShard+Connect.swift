@@ -45,7 +45,9 @@ extension BrokerShard {
         context.statistics.clientConnected()
 
         actions.append(.send(id, .connAck(ConnAck(sessionPresent: sessionPresent, returnCode: .accepted))))
-        actions.append(.log(.notice, connectedLogLine(connect, clientID: clientID, peer: record.peer)))
+        if limits.logsConnectionMessages {
+            actions.append(.log(.notice, connectedLogLine(connect, clientID: clientID, peer: record.peer)))
+        }
         if sessionPresent { resendUnacknowledged(sessionSlot: slot, on: id, actions: &actions) }
     }
 
@@ -58,7 +60,8 @@ extension BrokerShard {
             }
         }
         if connect.username == nil && !limits.allowAnonymous { return .notAuthorized }
-        if Int(connect.keepAlive) > limits.maximumKeepAlive { return .identifierRejected }
+        // max_keepalive is not enforced for MQTT 3.1.1 clients: Mosquitto 2.0 accepts any keep alive
+        // from them, and 3.1.1 has no way to tell the client a shorter one.
         return nil
     }
 
@@ -73,7 +76,7 @@ extension BrokerShard {
     /// every session stays on its home shard.
     private func assignClientID() -> String {
         while true {
-            let candidate = "auto-" + UUID().uuidString
+            let candidate = limits.autoIDPrefix + UUID().uuidString
             if context.homeShard(of: candidate) == index && sessionSlots[candidate] == nil { return candidate }
         }
     }

@@ -31,7 +31,9 @@ extension BrokerShard {
         }
         context.statistics.clientsConnected.increment(by: -1)
         let session = sessions[Int(slot)]!
-        actions.append(.log(.notice, disconnectLogLine(clientID: session.clientID, reason: reason)))
+        if limits.logsConnectionMessages {
+            actions.append(.log(.notice, disconnectLogLine(clientID: session.clientID, reason: reason)))
+        }
         sessions[Int(slot)]!.connection = nil
         sessions[Int(slot)]!.will = nil
         if reason.publishesWill, let will = session.will {

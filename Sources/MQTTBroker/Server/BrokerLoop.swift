@@ -23,7 +23,7 @@ struct BrokerLoop: EventLoopHandler {
     let mailboxes: [Mailbox<LoopJob>]
     let listeners: [TCPListener]
     let signals: SignalReader?
-    let log: LogSink
+    let log: BrokerLog
     let decoder = PacketDecoder()
     var systemTopics: SystemTopicPublisher?
 
@@ -39,7 +39,7 @@ struct BrokerLoop: EventLoopHandler {
 
     init(
         index: Int, context: BrokerContext, poller: Poller, mailboxes: [Mailbox<LoopJob>], listeners: [TCPListener],
-        signals: SignalReader?, log: LogSink, systemTopics: SystemTopicPublisher?
+        signals: SignalReader?, log: BrokerLog, systemTopics: SystemTopicPublisher?
     ) throws(SystemError) {
         self.index = index
         self.context = context

@@ -11,10 +11,13 @@ import Synchronization
 public struct ListenAddress: Sendable, Hashable {
     public var host: String
     public var port: UInt16
+    /// A listener the broker runs without if it cannot be bound (`::` or `::1` on a host without IPv6).
+    public var isOptional: Bool
 
-    public init(host: String, port: UInt16) {
+    public init(host: String, port: UInt16, isOptional: Bool = false) {
         self.host = host
         self.port = port
+        self.isOptional = isOptional
     }
 }
 
@@ -25,7 +28,7 @@ public struct BrokerServerOptions: Sendable {
     public var limits = BrokerLimits()
     /// Seconds between `$SYS` updates; 0 turns them off.
     public var sysInterval = 10
-    public var log = LogSink.none
+    public var log = BrokerLog.disabled
     /// Read SIGINT/SIGTERM/SIGHUP from a signalfd (the executable); the caller must have blocked them.
     public var handlesSignals = false
 
@@ -40,6 +43,8 @@ public final class BrokerServer: Sendable {
     public let context: BrokerContext
     /// The bound addresses, with real ports where 0 was asked for.
     public let boundAddresses: [SocketAddress]
+    /// Optional listeners that could not be bound, and why.
+    public let skippedListeners: [(ListenAddress, SystemError)]
     private let listeners: [TCPListener]
     private let mailboxes: [Mailbox<LoopJob>]
     private let threads = Mutex<[LoopThread]>([])
@@ -50,15 +55,19 @@ public final class BrokerServer: Sendable {
         self.options = options
         context = BrokerContext(limits: options.limits, shardCount: options.threads)
         var listeners: [TCPListener] = []
-        do {
-            for address in options.listeners {
+        var skipped: [(ListenAddress, SystemError)] = []
+        for address in options.listeners {
+            do {
                 listeners.append(try TCPListener.bind(host: address.host, port: address.port))
+            } catch where address.isOptional {
+                skipped.append((address, error))
+            } catch {
+                for listener in listeners { listener.close() }
+                throw error
             }
-        } catch {
-            for listener in listeners { listener.close() }
-            throw error
         }
         self.listeners = listeners
+        self.skippedListeners = skipped
         boundAddresses = listeners.map(\.localAddress)
         var mailboxes: [Mailbox<LoopJob>] = []
         for _ in 0..<options.threads { mailboxes.append(try Mailbox<LoopJob>()) }
