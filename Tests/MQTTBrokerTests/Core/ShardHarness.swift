@@ -130,6 +130,18 @@ struct ShardHarness {
             retain: retain, dup: dup)
         return send(.publish(publish), on: id)
     }
+
+    /// Publishes and, for QoS 2, releases the message with PUBREL at once: what a well-behaved
+    /// publisher does, so the message is routed whatever its QoS.
+    @discardableResult
+    mutating func publishReleased(
+        _ id: ConnectionID, _ topic: String, _ payload: String, qos: QoS = .atMostOnce, packetID: PacketID = 1,
+        retain: Bool = false
+    ) -> [BrokerAction] {
+        var actions = publish(id, topic, payload, qos: qos, packetID: packetID, retain: retain)
+        if qos == .exactlyOnce { actions += send(.pubRel(PubRel(packetID: packetID)), on: id) }
+        return actions
+    }
 }
 
 // MARK: Values
