@@ -228,4 +228,77 @@ import Testing
         let publisher = harness.connected("p")
         #expect(harness.publish(publisher, "t", "x", qos: .atLeastOnce).delivered(to: new).isEmpty)
     }
+
+    @Test("taking over a clean session with clean session 0 starts a new, empty persistent session")
+    func takeoverOfCleanSession() {
+        var harness = ShardHarness()
+        let old = harness.connected("c", cleanSession: true)
+        harness.subscribe(old, "t")
+        let (new, actions) = harness.connect("c", cleanSession: false)
+        #expect(actions.closeReason(of: old) == .takenOver)
+        #expect(actions.connAcks(to: new) == [ConnAck(sessionPresent: false, returnCode: .accepted)])
+        #expect(harness.shard.tree.count == 0)
+        harness.lose(new)
+        #expect(harness.shard.sessionCount == 1, "the new session is persistent")
+    }
+
+    @Test("a refused CONNECT does not take over the connected client")
+    func refusedDoesNotTakeOver() {
+        var limits = BrokerLimits()
+        limits.maximumKeepAlive = 100
+        var harness = ShardHarness(limits: limits)
+        let old = harness.connected("c")
+        let (new, actions) = harness.connect("c", keepAlive: 101)
+        #expect(actions.closes.map(\.0) == [new])
+        #expect(harness.send(.pingReq, on: old).packets(to: old) == [.pingResp])
+    }
+}
+
+@Suite struct LifecycleTests {
+    @Test("shutdown closes every connection, publishes wills and keeps persistent sessions")
+    func shutdown() {
+        var harness = ShardHarness()
+        let watcher = harness.connected("w", cleanSession: false)
+        harness.subscribe(watcher, "wills/#", qos: .atLeastOnce)
+        let client = harness.connected("c", will: will("wills/c", "gone", qos: .atLeastOnce))
+        let pending = harness.open()
+        var actions: [BrokerAction] = []
+        harness.shards[0].shutdown(actions: &actions)
+        #expect(Set(actions.closes.map(\.0)) == [watcher, client, pending])
+        #expect(actions.closes.allSatisfy { $0.1 == .serverShutdown })
+        #expect(harness.shard.connectionCount == 0)
+        #expect(harness.shard.sessionCount == 1, "the persistent session stays; it may hold the will now")
+        let (again, resumed) = harness.connect("w", cleanSession: false)
+        #expect(resumed.connAcks(to: again) == [ConnAck(sessionPresent: true, returnCode: .accepted)])
+        #expect(resumed.delivered(to: again).map(\.payload) == ["gone"], "queued or resent, the will arrives")
+    }
+
+    @Test("a connection handed off to another shard is forgotten without a trace")
+    func handedOff() {
+        var harness = ShardHarness(shardCount: 2)
+        let id = harness.open(shard: 0)
+        harness.shards[0].connectionHandedOff(id)
+        #expect(harness.shard.connectionCount == 0)
+        #expect(harness.send(.connect(Connect(clientID: "c")), on: id).isEmpty)
+        harness.advance(by: .seconds(60))
+        #expect(harness.checkTimeouts().isEmpty)
+    }
+
+    @Test("statistics follow connections and persistent sessions")
+    func statistics() {
+        var harness = ShardHarness()
+        let statistics = harness.context.statistics
+        let clean = harness.connected("clean")
+        let persistent = harness.connected("persistent", cleanSession: false)
+        #expect(statistics.clientsConnected.value == 2)
+        #expect(statistics.clientsMaximum.value == 2)
+        harness.send(.disconnect, on: clean)
+        harness.lose(persistent)
+        #expect(statistics.clientsConnected.value == 0)
+        #expect(statistics.clientsDisconnected.value == 1)
+        #expect(statistics.clientsMaximum.value == 2)
+        _ = harness.connected("persistent", cleanSession: false)
+        #expect(statistics.clientsConnected.value == 1)
+        #expect(statistics.clientsDisconnected.value == 0)
+    }
 }

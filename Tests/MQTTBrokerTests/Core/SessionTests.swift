@@ -30,6 +30,22 @@ import Testing
         #expect(actions.packets(to: again).first == .connAck(ConnAck(sessionPresent: true, returnCode: .accepted)), "CONNACK first")
     }
 
+    @Test("queue_qos0_messages: QoS 0 messages are queued for an offline persistent session")
+    func queueQoS0Messages() {
+        var limits = BrokerLimits()
+        limits.queueQoS0Messages = true
+        var harness = ShardHarness(limits: limits)
+        let first = harness.connected("s", cleanSession: false)
+        harness.subscribe(first, "t", qos: .atLeastOnce)
+        harness.lose(first)
+        let publisher = harness.connected("p")
+        harness.publish(publisher, "t", "qos0")
+        let (again, actions) = harness.connect("s", cleanSession: false)
+        withKnownIssue("BUG: BrokerLimits.queueQoS0Messages is never read; QoS 0 to offline sessions is always dropped") {
+            #expect(actions.delivered(to: again) == [Delivered(topic: "t", payload: "qos0")])
+        }
+    }
+
     @Test("the offline queue is bounded by max_queued_messages; the overflow is counted")
     func offlineQueueBounded() {
         var limits = BrokerLimits()

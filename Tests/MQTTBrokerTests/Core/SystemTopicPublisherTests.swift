@@ -106,7 +106,8 @@ import Testing
 
     @Test("a stored message encodes as the PUBLISH the codec decodes, for every flag combination", arguments: flags)
     func writePublish(qos: QoS, retain: Bool, dup: Bool) throws {
-        let payloads = ["", "x", String(repeating: "p", count: 300)]
+        // 122 and 123 bytes put the remaining length on either side of 127 with the packet id; 16378 of 16383.
+        let payloads = ["", "x", String(repeating: "p", count: 122), String(repeating: "p", count: 123), String(repeating: "p", count: 300), String(repeating: "p", count: 16378)]
         for payload in payloads {
             let stored = message("a/b", payload, qos: .exactlyOnce)
             let packetID: PacketID? = qos == .atMostOnce ? nil : 513
