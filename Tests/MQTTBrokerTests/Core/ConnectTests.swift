@@ -1,8 +1,9 @@
 // CONNECT and CONNACK (sections 3.1 and 3.2), and session takeover [MQTT-3.1.4-2].
 
-@testable import MQTTBroker
 import MQTTCodec
 import Testing
+
+@testable import MQTTBroker
 
 @Suite struct ConnectTests {
     static let notConnect: [Packet] = [
@@ -145,7 +146,10 @@ import Testing
         var harness = ShardHarness()
         let id = harness.open()
         let actions = harness.decodeFailed(.unsupportedProtocolLevel(5), on: id)
-        #expect(actions.packets(to: id) == [.connAck(ConnAck(sessionPresent: false, returnCode: .unacceptableProtocolVersion))])
+        #expect(
+            actions.packets(to: id) == [
+                .connAck(ConnAck(sessionPresent: false, returnCode: .unacceptableProtocolVersion))
+            ])
         #expect(actions.closeReason(of: id) == .malformedPacket(.unsupportedProtocolLevel(5)))
     }
 
@@ -206,7 +210,10 @@ import Testing
         let (new, actions) = harness.connect("c", cleanSession: false)
         #expect(actions.closeReason(of: old) == .takenOver)
         #expect(actions.connAcks(to: new) == [ConnAck(sessionPresent: true, returnCode: .accepted)])
-        #expect(actions.delivered(to: new) == [Delivered(topic: "t", payload: "one", qos: .atLeastOnce, packetID: 1, dup: true)])
+        #expect(
+            actions.delivered(to: new) == [
+                Delivered(topic: "t", payload: "one", qos: .atLeastOnce, packetID: 1, dup: true)
+            ])
         #expect(harness.context.statistics.clientsConnected.value == 2)
         #expect(harness.context.statistics.clientsDisconnected.value == 0)
 

@@ -1,8 +1,9 @@
 // From PUBLISH to subscribers: granted QoS, overlapping subscriptions, `$` topics, retained messages.
 
-@testable import MQTTBroker
 import MQTTCodec
 import Testing
+
+@testable import MQTTBroker
 
 @Suite struct DeliveryTests {
     static let qosPairs: [(QoS, QoS)] = QoS.allCases.flatMap { published in QoS.allCases.map { (published, $0) } }
@@ -16,19 +17,25 @@ import Testing
         let publisher = harness.connected("p")
         let actions = harness.publishReleased(publisher, "t", "m", qos: published)
         let expected = min(published, granted)
-        #expect(actions.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m", qos: expected, packetID: expected == .atMostOnce ? nil : 1)])
+        #expect(
+            actions.delivered(to: subscriber) == [
+                Delivered(topic: "t", payload: "m", qos: expected, packetID: expected == .atMostOnce ? nil : 1)
+            ])
     }
 
     @Test("overlapping subscriptions deliver one copy, at the highest granted QoS")
     func overlappingSubscriptions() {
         var harness = ShardHarness()
         let subscriber = harness.connected("s")
-        harness.subscribe(subscriber, [("a/#", .atMostOnce), ("a/+", .exactlyOnce), ("a/b", .atLeastOnce), ("#", .atMostOnce)])
+        harness.subscribe(
+            subscriber, [("a/#", .atMostOnce), ("a/+", .exactlyOnce), ("a/b", .atLeastOnce), ("#", .atMostOnce)])
         let other = harness.connected("o")
         harness.subscribe(other, [("+/b", .atLeastOnce), ("a/b", .atMostOnce)])
         let publisher = harness.connected("p")
         let actions = harness.publishReleased(publisher, "a/b", "m", qos: .exactlyOnce)
-        #expect(actions.delivered(to: subscriber) == [Delivered(topic: "a/b", payload: "m", qos: .exactlyOnce, packetID: 1)])
+        #expect(
+            actions.delivered(to: subscriber) == [Delivered(topic: "a/b", payload: "m", qos: .exactlyOnce, packetID: 1)]
+        )
         #expect(actions.delivered(to: other) == [Delivered(topic: "a/b", payload: "m", qos: .atLeastOnce, packetID: 1)])
         #expect(actions.deliveries.count == 2)
     }
@@ -81,7 +88,10 @@ import Testing
         let packets = actions.packets(to: subscriber)
         #expect(packets.count == 2)
         #expect(packets.first == .subAck(SubAck(packetID: 1, returnCodes: [.granted(.exactlyOnce)])), "SUBACK first")
-        #expect(actions.delivered(to: subscriber) == [Delivered(topic: "a/b", payload: "m", qos: .atLeastOnce, packetID: 1, retain: true)])
+        #expect(
+            actions.delivered(to: subscriber) == [
+                Delivered(topic: "a/b", payload: "m", qos: .atLeastOnce, packetID: 1, retain: true)
+            ])
     }
 
     @Test("[MQTT-3.3.1-9] a retained PUBLISH reaches existing subscribers with RETAIN 0")
@@ -100,10 +110,13 @@ import Testing
         let publisher = harness.connected("p")
         for topic in ["a/c", "a/b", "a/b/c", "b/a", "$SYS/a"] { harness.publish(publisher, topic, topic, retain: true) }
         let subscriber = harness.connected("s")
-        #expect(harness.subscribe(subscriber, "a/+").delivered(to: subscriber) == [
-            Delivered(topic: "a/b", payload: "a/b", retain: true), Delivered(topic: "a/c", payload: "a/c", retain: true),
-        ])
-        #expect(harness.subscribe(subscriber, "#").delivered(to: subscriber).map(\.topic) == ["a/b", "a/b/c", "a/c", "b/a"])
+        #expect(
+            harness.subscribe(subscriber, "a/+").delivered(to: subscriber) == [
+                Delivered(topic: "a/b", payload: "a/b", retain: true),
+                Delivered(topic: "a/c", payload: "a/c", retain: true),
+            ])
+        #expect(
+            harness.subscribe(subscriber, "#").delivered(to: subscriber).map(\.topic) == ["a/b", "a/b/c", "a/c", "b/a"])
         #expect(harness.subscribe(subscriber, "$SYS/#").delivered(to: subscriber).map(\.topic) == ["$SYS/a"])
     }
 
@@ -116,7 +129,10 @@ import Testing
         harness.publish(publisher, "t", "not retained")
         #expect(harness.context.retained.count == 1)
         let subscriber = harness.connected("s")
-        #expect(harness.subscribe(subscriber, "t").delivered(to: subscriber) == [Delivered(topic: "t", payload: "new", retain: true)])
+        #expect(
+            harness.subscribe(subscriber, "t").delivered(to: subscriber) == [
+                Delivered(topic: "t", payload: "new", retain: true)
+            ])
     }
 
     @Test("[MQTT-3.3.1-10] [MQTT-3.3.1-11] an empty retained payload clears the topic and is forwarded as usual")
@@ -140,13 +156,20 @@ import Testing
         harness.publish(publisher, "t", "r", qos: .exactlyOnce, retain: true)
         harness.send(.pubRel(PubRel(packetID: 1)), on: publisher)
         let subscriber = harness.connected("s")
-        #expect(harness.subscribe(subscriber, "t").delivered(to: subscriber) == [Delivered(topic: "t", payload: "r", retain: true)])
+        #expect(
+            harness.subscribe(subscriber, "t").delivered(to: subscriber) == [
+                Delivered(topic: "t", payload: "r", retain: true)
+            ])
         let again = harness.subscribe(subscriber, "t", qos: .atLeastOnce)
         #expect(again.subAckCodes(to: subscriber) == [.granted(.atLeastOnce)])
-        #expect(again.delivered(to: subscriber) == [Delivered(topic: "t", payload: "r", qos: .atLeastOnce, packetID: 1, retain: true)])
+        #expect(
+            again.delivered(to: subscriber) == [
+                Delivered(topic: "t", payload: "r", qos: .atLeastOnce, packetID: 1, retain: true)
+            ])
         #expect(harness.shard.tree.count == 1)
         #expect(harness.context.statistics.subscriptions.value == 1)
         let live = harness.publishReleased(publisher, "t", "live", qos: .exactlyOnce, packetID: 2)
-        #expect(live.delivered(to: subscriber) == [Delivered(topic: "t", payload: "live", qos: .atLeastOnce, packetID: 2)])
+        #expect(
+            live.delivered(to: subscriber) == [Delivered(topic: "t", payload: "live", qos: .atLeastOnce, packetID: 2)])
     }
 }

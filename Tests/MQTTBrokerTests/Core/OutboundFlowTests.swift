@@ -1,8 +1,9 @@
 // `OutboundFlow` on its own: the window, the queue, the resend list and packet identifiers.
 
-@testable import MQTTBroker
 import MQTTCodec
 import Testing
+
+@testable import MQTTBroker
 
 private func delivery(_ payload: String, qos: QoS = .atLeastOnce) -> PendingDelivery {
     PendingDelivery(message: message("t", payload, qos: qos), qos: qos, retain: false)
@@ -58,7 +59,9 @@ extension OutboundFlow {
     @Test("limits of 0 mean no limit")
     func unlimited() {
         var flow = OutboundFlow(maximumInFlight: 0, maximumQueued: 0)
-        for index in 1...100 { #expect(flow.admit(delivery("m\(index)"), online: true) == .send(PacketID(rawValue: UInt16(index))!)) }
+        for index in 1...100 {
+            #expect(flow.admit(delivery("m\(index)"), online: true) == .send(PacketID(rawValue: UInt16(index))!))
+        }
         var offline = OutboundFlow(maximumInFlight: 1, maximumQueued: 0)
         for index in 1...100 { #expect(offline.admit(delivery("m\(index)"), online: false) == .queued) }
     }
@@ -98,9 +101,10 @@ extension OutboundFlow {
         #expect(flow.pubRecReceived(4) == true)
         #expect(flow.pubAckReceived(3) == true)
         #expect(flow.pubRecReceived(2) == true)
-        #expect(flow.unacknowledged.map { "\($0.packetID):\($0.stage)" } == [
-            "1:awaitingPubAck", "2:awaitingPubComp", "4:awaitingPubComp", "5:awaitingPubRec",
-        ])
+        #expect(
+            flow.unacknowledged.map { "\($0.packetID):\($0.stage)" } == [
+                "1:awaitingPubAck", "2:awaitingPubComp", "4:awaitingPubComp", "5:awaitingPubRec",
+            ])
     }
 
     @Test("packet identifiers wrap from 65535 to 1 and skip those still in flight")
@@ -120,8 +124,9 @@ extension OutboundFlow {
         #expect(flow.admit(delivery("next"), online: true) == .send(4), "no going back while counting up")
     }
 
-    @Test("with every identifier in flight, a new message waits instead of looping forever",
-          .disabled("BUG: allocatePacketID spins forever once 65535 messages are in flight (max_inflight_messages 0)"))
+    @Test(
+        "with every identifier in flight, a new message waits instead of looping forever",
+        .disabled("BUG: allocatePacketID spins forever once 65535 messages are in flight (max_inflight_messages 0)"))
     func allIdentifiersInUse() {
         var flow = OutboundFlow(maximumInFlight: 0, maximumQueued: 0)
         for index in 1...65535 { _ = flow.admit(delivery("m\(index)"), online: true) }

@@ -1,8 +1,9 @@
 // QoS 1 and 2 in both directions (section 4.3), driven through the shard.
 
-@testable import MQTTBroker
 import MQTTCodec
 import Testing
+
+@testable import MQTTBroker
 
 @Suite struct OutboundQoSTests {
 
@@ -11,7 +12,8 @@ import Testing
         var harness = ShardHarness()
         let (subscriber, publisher) = harness.subscriberAndPublisher()
         let actions = harness.publishReleased(publisher, "t", "m", qos: .atLeastOnce, packetID: 9)
-        #expect(actions.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m", qos: .atLeastOnce, packetID: 1)])
+        #expect(
+            actions.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m", qos: .atLeastOnce, packetID: 1)])
         #expect(harness.shard.sessions[0]!.outbound.inFlight.count == 1)
         #expect(harness.send(.pubAck(PubAck(packetID: 1)), on: subscriber).packets(to: subscriber).isEmpty)
         #expect(harness.shard.sessions[0]!.outbound.inFlight.isEmpty)
@@ -22,7 +24,8 @@ import Testing
         var harness = ShardHarness()
         let (subscriber, publisher) = harness.subscriberAndPublisher()
         let actions = harness.publishReleased(publisher, "t", "m", qos: .exactlyOnce, packetID: 9)
-        #expect(actions.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m", qos: .exactlyOnce, packetID: 1)])
+        #expect(
+            actions.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m", qos: .exactlyOnce, packetID: 1)])
         let rec = harness.send(.pubRec(PubRec(packetID: 1)), on: subscriber)
         #expect(rec.packets(to: subscriber) == [.pubRel(PubRel(packetID: 1))])  // [MQTT-4.3.3-3]
         #expect(harness.shard.sessions[0]!.outbound.inFlight.map(\.stage) == [.awaitingPubComp])
@@ -30,7 +33,10 @@ import Testing
         harness.send(.pubAck(PubAck(packetID: 1)), on: subscriber)
         #expect(harness.shard.sessions[0]!.outbound.inFlight.count == 1)
         // A repeated PUBREC is answered again.
-        #expect(harness.send(.pubRec(PubRec(packetID: 1)), on: subscriber).packets(to: subscriber) == [.pubRel(PubRel(packetID: 1))])
+        #expect(
+            harness.send(.pubRec(PubRec(packetID: 1)), on: subscriber).packets(to: subscriber) == [
+                .pubRel(PubRel(packetID: 1))
+            ])
         #expect(harness.send(.pubComp(PubComp(packetID: 1)), on: subscriber).packets(to: subscriber).isEmpty)
         #expect(harness.shard.sessions[0]!.outbound.inFlight.isEmpty)
     }
@@ -44,7 +50,8 @@ import Testing
         harness.publishReleased(publisher, "t", "0", qos: .atLeastOnce)
         let second = harness.connected("b")
         harness.subscribe(second, "t", qos: .exactlyOnce)
-        let actions = harness.publishReleased(publisher, "t", "1", qos: .atMostOnce)
+        let actions =
+            harness.publishReleased(publisher, "t", "1", qos: .atMostOnce)
             + harness.publishReleased(publisher, "t", "2", qos: .atLeastOnce)
             + harness.publishReleased(publisher, "t", "3", qos: .exactlyOnce)
         #expect(actions.delivered(to: first).map(\.packetID) == [nil, 2, 3])
@@ -58,20 +65,29 @@ import Testing
         var harness = ShardHarness(limits: limits)
         let (subscriber, publisher) = harness.subscriberAndPublisher()
         var sent: [BrokerAction] = []
-        for index in 1...5 { sent += harness.publishReleased(publisher, "t", "m\(index)", qos: index == 2 ? .exactlyOnce : .atLeastOnce) }
+        for index in 1...5 {
+            sent += harness.publishReleased(publisher, "t", "m\(index)", qos: index == 2 ? .exactlyOnce : .atLeastOnce)
+        }
         #expect(sent.delivered(to: subscriber).map(\.payload) == ["m1", "m2"])
         #expect(harness.shard.sessions[0]!.outbound.queue.count == 3)
 
         // PUBREC does not free a slot: the QoS 2 message is still in flight until PUBCOMP.
         #expect(harness.send(.pubRec(PubRec(packetID: 2)), on: subscriber).delivered(to: subscriber).isEmpty)
         let afterPubAck = harness.send(.pubAck(PubAck(packetID: 1)), on: subscriber)
-        #expect(afterPubAck.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m3", qos: .atLeastOnce, packetID: 3)])
+        #expect(
+            afterPubAck.delivered(to: subscriber) == [
+                Delivered(topic: "t", payload: "m3", qos: .atLeastOnce, packetID: 3)
+            ])
         let afterPubComp = harness.send(.pubComp(PubComp(packetID: 2)), on: subscriber)
-        #expect(afterPubComp.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m4", qos: .atLeastOnce, packetID: 4)])
+        #expect(
+            afterPubComp.delivered(to: subscriber) == [
+                Delivered(topic: "t", payload: "m4", qos: .atLeastOnce, packetID: 4)
+            ])
         // An acknowledgement for an identifier not in flight releases nothing.
         #expect(harness.send(.pubAck(PubAck(packetID: 1)), on: subscriber).delivered(to: subscriber).isEmpty)
         let last = harness.send(.pubAck(PubAck(packetID: 3)), on: subscriber)
-        #expect(last.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m5", qos: .atLeastOnce, packetID: 5)])
+        #expect(
+            last.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m5", qos: .atLeastOnce, packetID: 5)])
         #expect(harness.shard.sessions[0]!.outbound.queue.isEmpty)
     }
 
@@ -88,7 +104,8 @@ import Testing
         #expect(harness.context.statistics.publishDropped.value == 2)
         var released: [String] = []
         for packetID: PacketID in [1, 2, 3, 4] {
-            released += harness.send(.pubAck(PubAck(packetID: packetID)), on: subscriber).delivered(to: subscriber).map(\.payload)
+            released += harness.send(.pubAck(PubAck(packetID: packetID)), on: subscriber).delivered(to: subscriber).map(
+                \.payload)
         }
         #expect(released == ["m2", "m3"])
         // QoS 0 bypasses window and queue: never dropped by them.
@@ -134,7 +151,8 @@ extension ShardHarness {
 
         let release = harness.send(.pubRel(PubRel(packetID: 7)), on: publisher)
         #expect(release.packets(to: publisher) == [.pubComp(PubComp(packetID: 7))])
-        #expect(release.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m", qos: .exactlyOnce, packetID: 1)])
+        #expect(
+            release.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m", qos: .exactlyOnce, packetID: 1)])
 
         let repeated = harness.send(.pubRel(PubRel(packetID: 7)), on: publisher)
         #expect(repeated.packets(to: publisher) == [.pubComp(PubComp(packetID: 7))])

@@ -1,9 +1,10 @@
 // Sessions across connections (section 3.1.2.4, 4.4): offline queue, redelivery, clean session,
 // unsubscribe.
 
-@testable import MQTTBroker
 import MQTTCodec
 import Testing
+
+@testable import MQTTBroker
 
 @Suite struct SessionTests {
     @Test("[MQTT-3.1.2-5] an offline persistent session queues QoS 1 and 2, not QoS 0, and gets them on reconnect")
@@ -15,19 +16,23 @@ import Testing
         let publisher = harness.connected("p")
         var whileOffline: [BrokerAction] = []
         for (index, qos) in [QoS.atMostOnce, .atLeastOnce, .exactlyOnce, .atLeastOnce].enumerated() {
-            whileOffline += harness.publishReleased(publisher, "t", "m\(index)", qos: qos, packetID: PacketID(rawValue: UInt16(index + 1))!)
+            whileOffline += harness.publishReleased(
+                publisher, "t", "m\(index)", qos: qos, packetID: PacketID(rawValue: UInt16(index + 1))!)
         }
         #expect(whileOffline.deliveries.isEmpty)
         #expect(harness.context.statistics.clientsDisconnected.value == 1)
 
         let (again, actions) = harness.connect("s", cleanSession: false)
         #expect(actions.connAcks(to: again) == [ConnAck(sessionPresent: true, returnCode: .accepted)])
-        #expect(actions.delivered(to: again) == [
-            Delivered(topic: "t", payload: "m1", qos: .atLeastOnce, packetID: 1),
-            Delivered(topic: "t", payload: "m2", qos: .exactlyOnce, packetID: 2),
-            Delivered(topic: "t", payload: "m3", qos: .atLeastOnce, packetID: 3),
-        ])
-        #expect(actions.packets(to: again).first == .connAck(ConnAck(sessionPresent: true, returnCode: .accepted)), "CONNACK first")
+        #expect(
+            actions.delivered(to: again) == [
+                Delivered(topic: "t", payload: "m1", qos: .atLeastOnce, packetID: 1),
+                Delivered(topic: "t", payload: "m2", qos: .exactlyOnce, packetID: 2),
+                Delivered(topic: "t", payload: "m3", qos: .atLeastOnce, packetID: 3),
+            ])
+        #expect(
+            actions.packets(to: again).first == .connAck(ConnAck(sessionPresent: true, returnCode: .accepted)),
+            "CONNACK first")
     }
 
     @Test("queue_qos0_messages: QoS 0 messages are queued for an offline persistent session")
@@ -41,7 +46,7 @@ import Testing
         let publisher = harness.connected("p")
         harness.publish(publisher, "t", "qos0")
         let (again, actions) = harness.connect("s", cleanSession: false)
-        withKnownIssue("BUG: BrokerLimits.queueQoS0Messages is never read; QoS 0 to offline sessions is always dropped") {
+        withKnownIssue("BUG: BrokerLimits.queueQoS0Messages is never read; offline QoS 0 is always dropped") {
             #expect(actions.delivered(to: again) == [Delivered(topic: "t", payload: "qos0")])
         }
     }
@@ -67,12 +72,14 @@ import Testing
         let first = harness.connected("s", cleanSession: false)
         harness.subscribe(first, "t", qos: .exactlyOnce)
         let publisher = harness.connected("p")
-        let sent = harness.publishReleased(publisher, "t", "one", qos: .atLeastOnce)
+        let sent =
+            harness.publishReleased(publisher, "t", "one", qos: .atLeastOnce)
             + harness.publishReleased(publisher, "t", "two", qos: .exactlyOnce)
             + harness.publishReleased(publisher, "t", "three", qos: .exactlyOnce)
             + harness.publishReleased(publisher, "t", "four", qos: .atLeastOnce)
         #expect(sent.delivered(to: first).map(\.packetID) == [1, 2, 3, 4])
-        #expect(harness.send(.pubRec(PubRec(packetID: 2)), on: first).packets(to: first) == [.pubRel(PubRel(packetID: 2))])
+        #expect(
+            harness.send(.pubRec(PubRec(packetID: 2)), on: first).packets(to: first) == [.pubRel(PubRel(packetID: 2))])
         harness.send(.pubAck(PubAck(packetID: 4)), on: first)
         harness.lose(first)
         harness.publishReleased(publisher, "t", "queued", qos: .atLeastOnce)
@@ -82,10 +89,11 @@ import Testing
         let three = message("t", "three").publish(qos: .exactlyOnce, packetID: 3, retain: false, dup: true)
         // Identifiers keep counting: 4 was acknowledged but is not reused yet.
         let queued = message("t", "queued").publish(qos: .atLeastOnce, packetID: 5, retain: false, dup: false)
-        #expect(actions.packets(to: again) == [
-            .connAck(ConnAck(sessionPresent: true, returnCode: .accepted)),
-            .publish(one), .pubRel(PubRel(packetID: 2)), .publish(three), .publish(queued),
-        ])
+        #expect(
+            actions.packets(to: again) == [
+                .connAck(ConnAck(sessionPresent: true, returnCode: .accepted)),
+                .publish(one), .pubRel(PubRel(packetID: 2)), .publish(three), .publish(queued),
+            ])
         // The resumed flows complete as usual.
         harness.send(.pubAck(PubAck(packetID: 1)), on: again)
         harness.send(.pubComp(PubComp(packetID: 2)), on: again)
@@ -125,20 +133,24 @@ import Testing
         #expect(actions.connAcks(to: again) == [ConnAck(sessionPresent: false, returnCode: .accepted)])
     }
 
-    @Test("[MQTT-3.10.4-1] UNSUBSCRIBE stops delivery; [MQTT-3.10.4-4] [MQTT-3.10.4-5] UNSUBACK even for unknown filters")
+    @Test(
+        "[MQTT-3.10.4-1] UNSUBSCRIBE stops delivery; [MQTT-3.10.4-4] [MQTT-3.10.4-5] UNSUBACK even for unknown filters")
     func unsubscribe() {
         var harness = ShardHarness()
         let subscriber = harness.connected("s")
         harness.subscribe(subscriber, [("a/+", .atLeastOnce), ("b", .atMostOnce)])
         let publisher = harness.connected("p")
-        let actions = harness.send(.unsubscribe(Unsubscribe(packetID: 12, filters: [filter("a/+"), filter("never/subscribed")])), on: subscriber)
+        let actions = harness.send(
+            .unsubscribe(Unsubscribe(packetID: 12, filters: [filter("a/+"), filter("never/subscribed")])),
+            on: subscriber)
         #expect(actions.packets(to: subscriber) == [.unsubAck(UnsubAck(packetID: 12))])
         #expect(harness.publish(publisher, "a/x", "m", qos: .atLeastOnce).deliveries.isEmpty)
         #expect(harness.publish(publisher, "b", "m").delivered(to: subscriber).count == 1)
         #expect(harness.shard.tree.count == 1)
         #expect(harness.context.statistics.subscriptions.value == 1)
 
-        let unknownOnly = harness.send(.unsubscribe(Unsubscribe(packetID: 13, filters: [filter("x/#")])), on: subscriber)
+        let unknownOnly = harness.send(
+            .unsubscribe(Unsubscribe(packetID: 13, filters: [filter("x/#")])), on: subscriber)
         #expect(unknownOnly.packets(to: subscriber) == [.unsubAck(UnsubAck(packetID: 13))])
     }
 
@@ -159,8 +171,9 @@ import Testing
         case peerClosed, ioError, keepAliveTimeout, protocolViolation, malformedPacket, disconnect
     }
 
-    @Test("[MQTT-3.1.2-8] the will goes out when the connection ends without DISCONNECT; [MQTT-3.14.4-3] not after DISCONNECT",
-          arguments: Ending.allCases)
+    @Test(
+        "[MQTT-3.1.2-8] a will goes out when the connection ends without DISCONNECT; [MQTT-3.14.4-3] not after it",
+        arguments: Ending.allCases)
     func willOnEnding(_ ending: Ending) {
         var harness = ShardHarness()
         let watcher = harness.connected("w")
@@ -197,7 +210,10 @@ import Testing
         harness.lose(client)
         #expect(harness.context.retained.count == 1)
         let subscriber = harness.connected("s")
-        #expect(harness.subscribe(subscriber, "status/#").delivered(to: subscriber) == [Delivered(topic: "status/c", payload: "offline", retain: true)])
+        #expect(
+            harness.subscribe(subscriber, "status/#").delivered(to: subscriber) == [
+                Delivered(topic: "status/c", payload: "offline", retain: true)
+            ])
     }
 
     @Test("a will with RETAIN 1 is not stored while retain_available is false")
@@ -212,7 +228,10 @@ import Testing
         #expect(harness.context.retained.count == 0)
     }
 
-    static let willQoSCases: [(QoS, QoS)] = [(.atLeastOnce, .exactlyOnce), (.exactlyOnce, .exactlyOnce), (.exactlyOnce, .atMostOnce), (.atMostOnce, .atLeastOnce)]
+    static let willQoSCases: [(QoS, QoS)] = [
+        (.atLeastOnce, .exactlyOnce), (.exactlyOnce, .exactlyOnce), (.exactlyOnce, .atMostOnce),
+        (.atMostOnce, .atLeastOnce),
+    ]
 
     @Test("[MQTT-3.1.2-14] the will is published at its QoS, capped by the subscription", arguments: willQoSCases)
     func willQoS(willQoS: QoS, granted: QoS) {
@@ -221,7 +240,10 @@ import Testing
         harness.subscribe(watcher, "wills/c", qos: granted)
         let client = harness.connected("c", will: will("wills/c", "gone", qos: willQoS))
         let qos = min(willQoS, granted)
-        #expect(harness.lose(client).delivered(to: watcher) == [Delivered(topic: "wills/c", payload: "gone", qos: qos, packetID: qos == .atMostOnce ? nil : 1)])
+        #expect(
+            harness.lose(client).delivered(to: watcher) == [
+                Delivered(topic: "wills/c", payload: "gone", qos: qos, packetID: qos == .atMostOnce ? nil : 1)
+            ])
     }
 
     @Test("a persistent session's will is not published again after it reconnects without one")
@@ -250,7 +272,12 @@ import Testing
         #expect(harness.checkTimeouts().isEmpty, "closed once")
     }
 
-    @Test("every packet restarts the keep alive period", arguments: [Packet.pingReq, .subscribe(Subscribe(packetID: 1, requests: [.init(filter: filter("t"), qos: .atMostOnce)]))])
+    @Test(
+        "every packet restarts the keep alive period",
+        arguments: [
+            Packet.pingReq,
+            .subscribe(Subscribe(packetID: 1, requests: [.init(filter: filter("t"), qos: .atMostOnce)])),
+        ])
     func packetsResetTheTimer(packet: Packet) {
         var harness = ShardHarness()
         let (client, _) = harness.connect("c", keepAlive: 2)

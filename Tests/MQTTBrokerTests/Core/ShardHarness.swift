@@ -2,9 +2,10 @@
 // numbered per shard; every call returns the actions the shard produced, and the helpers below turn
 // those actions back into the packets a client would see.
 
-@testable import MQTTBroker
 import MQTTCodec
 import Reactor
+
+@testable import MQTTBroker
 
 /// One broker context, its shards and a clock that moves only when a test says so.
 struct ShardHarness {
@@ -102,7 +103,9 @@ struct ShardHarness {
     }
 
     /// Connects and checks nothing: for clients whose CONNACK is not the point of the test.
-    mutating func connected(_ clientID: String, cleanSession: Bool = true, will: Will? = nil, shard: Int = 0) -> ConnectionID {
+    mutating func connected(
+        _ clientID: String, cleanSession: Bool = true, will: Will? = nil, shard: Int = 0
+    ) -> ConnectionID {
         connect(clientID, cleanSession: cleanSession, will: will, shard: shard).0
     }
 

@@ -1,8 +1,9 @@
 // `$share/<group>/<filter>` round-robin, and routing between shards.
 
-@testable import MQTTBroker
 import MQTTCodec
 import Testing
+
+@testable import MQTTBroker
 
 @Suite struct SharedSubscriptionTests {
     @Test("a shared group takes turns: two members, four messages, alternating")
@@ -10,7 +11,9 @@ import Testing
         var harness = ShardHarness()
         let first = harness.connected("a")
         let second = harness.connected("b")
-        #expect(harness.subscribe(first, "$share/g/t", qos: .atLeastOnce).subAckCodes(to: first) == [.granted(.atLeastOnce)])
+        #expect(
+            harness.subscribe(first, "$share/g/t", qos: .atLeastOnce).subAckCodes(to: first) == [.granted(.atLeastOnce)]
+        )
         harness.subscribe(second, "$share/g/t", qos: .atLeastOnce)
         let publisher = harness.connected("p")
         var receivers: [ConnectionID] = []
@@ -29,8 +32,11 @@ import Testing
         harness.subscribe(member, "$share/g/t/#", qos: .atLeastOnce)
         let publisher = harness.connected("p")
         let actions = harness.publishReleased(publisher, "t/x", "m", qos: .exactlyOnce, retain: true)
-        #expect(actions.delivered(to: member) == [Delivered(topic: "t/x", payload: "m", qos: .atLeastOnce, packetID: 1)])
-        #expect(harness.subscribe(member, "$share/h/t/#").delivered(to: member).isEmpty, "retained messages go to ordinary subscriptions only")
+        #expect(
+            actions.delivered(to: member) == [Delivered(topic: "t/x", payload: "m", qos: .atLeastOnce, packetID: 1)])
+        #expect(
+            harness.subscribe(member, "$share/h/t/#").delivered(to: member).isEmpty,
+            "retained messages go to ordinary subscriptions only")
     }
 
     @Test("each group gets one copy, and ordinary subscribers still get theirs")
@@ -56,12 +62,18 @@ import Testing
 
     static let malformed = ["$share//t", "$share/g", "$share/+/t", "$share/#", "$share/g/"]
 
-    @Test("[MQTT-3.9.3-2] a malformed share filter is refused with SUBACK 0x80; the other requests still count", arguments: malformed)
+    @Test(
+        "[MQTT-3.9.3-2] a malformed share filter is refused with SUBACK 0x80; the other requests still count",
+        arguments: malformed)
     func malformedShareFilter(_ string: String) {
         var harness = ShardHarness()
         let client = harness.connected("c")
-        let actions = harness.subscribe(client, [("x", .atLeastOnce), (string, .atLeastOnce), ("$share/g/y", .exactlyOnce)])
-        #expect(actions.packets(to: client) == [.subAck(SubAck(packetID: 1, returnCodes: [.granted(.atLeastOnce), .failure, .granted(.exactlyOnce)]))])
+        let actions = harness.subscribe(
+            client, [("x", .atLeastOnce), (string, .atLeastOnce), ("$share/g/y", .exactlyOnce)])
+        #expect(
+            actions.packets(to: client) == [
+                .subAck(SubAck(packetID: 1, returnCodes: [.granted(.atLeastOnce), .failure, .granted(.exactlyOnce)]))
+            ])
         #expect(actions.closes.isEmpty)
         #expect(harness.shard.sessions[0]!.subscriptions.count == 2)
         #expect(harness.context.sharedSubscriptions.count == 1)
@@ -120,7 +132,10 @@ import Testing
         #expect(actions.forwards.map(\.1) == [1])
         #expect(actions.forwards.first.map { $0.0.topic.string } == "t/x")
         let delivered = harness.performForwards(actions)
-        #expect(delivered.delivered(to: subscriber) == [Delivered(topic: "t/x", payload: "m", qos: .atLeastOnce, packetID: 1)])
+        #expect(
+            delivered.delivered(to: subscriber) == [
+                Delivered(topic: "t/x", payload: "m", qos: .atLeastOnce, packetID: 1)
+            ])
     }
 
     @Test("no forward to a shard without subscriptions, nor to the publishing shard itself")
@@ -134,7 +149,8 @@ import Testing
         harness.subscribe(remote, "other")
         let both = harness.publish(local, "t", "m")
         #expect(both.delivered(to: local).count == 1)
-        #expect(both.forwards.map(\.1) == [1], "the index is per shard, not per filter: shard 1 matches and finds nothing")
+        #expect(
+            both.forwards.map(\.1) == [1], "the index is per shard, not per filter: shard 1 matches and finds nothing")
         #expect(harness.performForwards(both).deliveries.isEmpty)
 
         harness.send(.unsubscribe(Unsubscribe(packetID: 3, filters: [filter("other")])), on: remote)
@@ -151,7 +167,10 @@ import Testing
         let actions = harness.publish(publisher, "t", "m", qos: .atLeastOnce)
         #expect(actions.forwards.isEmpty, "shared subscriptions do not count as ordinary subscribers")
         #expect(actions.sharedForwards.map { [$0.1.shard: $0.1.clientID] } == [[1: memberID]])
-        #expect(harness.performForwards(actions).delivered(to: member) == [Delivered(topic: "t", payload: "m", qos: .atLeastOnce, packetID: 1)])
+        #expect(
+            harness.performForwards(actions).delivered(to: member) == [
+                Delivered(topic: "t", payload: "m", qos: .atLeastOnce, packetID: 1)
+            ])
     }
 
     @Test("a will published on one shard reaches subscribers on another")
@@ -159,7 +178,8 @@ import Testing
         var harness = ShardHarness(shardCount: 2)
         let watcher = harness.connected(Self.clientID(homedOn: 1, in: harness.context), shard: 1)
         harness.subscribe(watcher, "wills/#")
-        let client = harness.connected(Self.clientID(homedOn: 0, in: harness.context), will: will("wills/x", "gone"), shard: 0)
+        let client = harness.connected(
+            Self.clientID(homedOn: 0, in: harness.context), will: will("wills/x", "gone"), shard: 0)
         let actions = harness.lose(client)
         #expect(harness.performForwards(actions).delivered(to: watcher).map(\.payload) == ["gone"])
     }

@@ -1,8 +1,9 @@
 // The subscription trie against the reference matcher `TopicFilter.matches`, plus its bookkeeping.
 
-@testable import MQTTBroker
 import MQTTCodec
 import Testing
+
+@testable import MQTTBroker
 
 extension SubscriptionTree {
     /// Every (subscriber, QoS) matching `topic`, once per matching filter.
@@ -65,7 +66,9 @@ extension SubscriptionTree {
     }
 
     static func randomTopic(using generator: inout SeededGenerator) -> TopicName? {
-        let parts = (0..<Int.random(in: 1...4, using: &generator)).map { _ in topicLevels.randomElement(using: &generator)! }
+        let parts = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+            topicLevels.randomElement(using: &generator)!
+        }
         return try? TopicName(parts.joined(separator: "/"))
     }
 
@@ -83,7 +86,9 @@ extension SubscriptionTree {
         tree.matches(topic.string).map { "\($0.0):\($0.1.rawValue)" }.sorted()
     }
 
-    @Test("seeded comparison with the reference matcher, through inserts and removals", arguments: [1, 2, 3, 42, 2024] as [UInt64])
+    @Test(
+        "seeded comparison with the reference matcher, through inserts and removals",
+        arguments: [1, 2, 3, 42, 2024] as [UInt64])
     func seededComparison(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         var tree = SubscriptionTree<Int>()
@@ -170,7 +175,9 @@ extension SubscriptionTree {
         copy.insert(filter("b"), subscriber: 2, qos: .atMostOnce)
         #expect(copy.count == 2)
         #expect(original.count == 1)
-        withKnownIssue("BUG: SubscriptionTree is a struct over a shared class trie; copies alias the nodes but not `count`") {
+        withKnownIssue(
+            "BUG: SubscriptionTree is a struct over a shared class trie; copies alias the nodes but not `count`"
+        ) {
             #expect(original.matches("b").isEmpty, "the copy's subscription leaked into the original")
         }
     }

@@ -1,9 +1,10 @@
 // `$SYS/broker/...` publication on a manual clock, and the stored message's wire encoding.
 
-@testable import MQTTBroker
 import MQTTCodec
 import Reactor
 import Testing
+
+@testable import MQTTBroker
 
 @Suite struct SystemTopicPublisherTests {
     static let start = Instant(nanoseconds: 5_000_000_000)
@@ -28,8 +29,10 @@ import Testing
         let values = Self.values(publisher.publish(now: Self.start))
         #expect(values["$SYS/broker/version"] == SystemTopicPublisher.version)
         #expect(values["$SYS/broker/uptime"] == "0 seconds")
-        for topic in ["clients/connected", "clients/disconnected", "clients/total", "clients/maximum", "messages/received",
-                      "publish/messages/dropped", "retained messages/count", "subscriptions/count"] {
+        for topic in [
+            "clients/connected", "clients/disconnected", "clients/total", "clients/maximum", "messages/received",
+            "publish/messages/dropped", "retained messages/count", "subscriptions/count",
+        ] {
             #expect(values["$SYS/broker/\(topic)"] == "0", "\(topic)")
         }
         #expect(!values.keys.contains { $0.hasPrefix("$SYS/broker/load/") }, "load needs two samples")
@@ -54,18 +57,21 @@ import Testing
 
         context.statistics.clientConnected()
         let fourth = Self.values(publisher.publish(now: Self.start + .seconds(30)))
-        #expect(fourth == [
-            "$SYS/broker/uptime": "30 seconds", "$SYS/broker/clients/connected": "1", "$SYS/broker/clients/active": "1",
-            "$SYS/broker/clients/total": "1", "$SYS/broker/clients/maximum": "1",
-        ])
+        #expect(
+            fourth == [
+                "$SYS/broker/uptime": "30 seconds", "$SYS/broker/clients/connected": "1",
+                "$SYS/broker/clients/active": "1",
+                "$SYS/broker/clients/total": "1", "$SYS/broker/clients/maximum": "1",
+            ])
 
         context.statistics.publishDropped.increment(by: 60)
         let fifth = Self.values(publisher.publish(now: Self.start + .seconds(40)))
         #expect(fifth["$SYS/broker/publish/messages/dropped"] == "60")
-        #expect(Set(fifth.keys.filter { $0.hasPrefix("$SYS/broker/load/") }) == [
-            "$SYS/broker/load/publish/dropped/1min", "$SYS/broker/load/publish/dropped/5min",
-            "$SYS/broker/load/publish/dropped/15min",
-        ])
+        #expect(
+            Set(fifth.keys.filter { $0.hasPrefix("$SYS/broker/load/") }) == [
+                "$SYS/broker/load/publish/dropped/1min", "$SYS/broker/load/publish/dropped/5min",
+                "$SYS/broker/load/publish/dropped/15min",
+            ])
         // 60 drops in 10 s is 360 a minute, weighted in with exp(-10/60) over one minute.
         #expect(fifth["$SYS/broker/load/publish/dropped/1min"] == "55.27")
     }
@@ -95,7 +101,8 @@ import Testing
         #expect(harness.context.retained.count > 10)
         let late = harness.connected("late")
         let retained = harness.subscribe(late, "$SYS/broker/version").delivered(to: late)
-        #expect(retained == [Delivered(topic: "$SYS/broker/version", payload: SystemTopicPublisher.version, retain: true)])
+        #expect(
+            retained == [Delivered(topic: "$SYS/broker/version", payload: SystemTopicPublisher.version, retain: true)])
     }
 }
 
@@ -107,7 +114,10 @@ import Testing
     @Test("a stored message encodes as the PUBLISH the codec decodes, for every flag combination", arguments: flags)
     func writePublish(qos: QoS, retain: Bool, dup: Bool) throws {
         // 122 and 123 bytes put the remaining length on either side of 127 with the packet id; 16378 of 16383.
-        let payloads = ["", "x", String(repeating: "p", count: 122), String(repeating: "p", count: 123), String(repeating: "p", count: 300), String(repeating: "p", count: 16378)]
+        let payloads = [
+            "", "x", String(repeating: "p", count: 122), String(repeating: "p", count: 123),
+            String(repeating: "p", count: 300), String(repeating: "p", count: 16378),
+        ]
         for payload in payloads {
             let stored = message("a/b", payload, qos: .exactlyOnce)
             let packetID: PacketID? = qos == .atMostOnce ? nil : 513
@@ -125,7 +135,9 @@ import Testing
     @Test("the stored message keeps topic and payload, whatever the buffer they came from")
     func topicAndPayload() {
         let stored = Message(
-            Publish(topic: topicName("t/ü"), payload: ByteBuffer(string: "payload"), qos: .atLeastOnce, packetID: 3, retain: true))
+            Publish(
+                topic: topicName("t/ü"), payload: ByteBuffer(string: "payload"), qos: .atLeastOnce, packetID: 3,
+                retain: true))
         #expect(stored.topic.string == "t/ü")
         #expect(stored.payload.readableString == "payload")
         #expect(stored.payloadLength == 7)
