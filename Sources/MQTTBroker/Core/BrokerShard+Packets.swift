@@ -20,10 +20,17 @@ extension BrokerShard {
         switch packet {
         case .connect: close(id, reason: .protocolViolation(.secondConnect), actions: &actions)
         case .publish(let publish): handlePublish(publish, sessionSlot: slot, on: id, actions: &actions)
-        case .pubAck(let ack): handlePubAck(ack.packetID, sessionSlot: slot, actions: &actions)
-        case .pubRec(let rec): handlePubRec(rec.packetID, sessionSlot: slot, on: id, actions: &actions)
+        case .pubAck(let ack):
+            let outcome = sessions[Int(slot)]!.outbound.pubAckReceived(ack.packetID)
+            acknowledged(outcome, .pubAck, sessionSlot: slot, on: id, actions: &actions)
+        case .pubRec(let rec):
+            let outcome = sessions[Int(slot)]!.outbound.pubRecReceived(rec.packetID)
+            if outcome != .wrongQoS { actions.append(.send(id, .pubRel(PubRel(packetID: rec.packetID)))) }  // [MQTT-4.3.3-3]
+            acknowledged(outcome, .pubRec, sessionSlot: slot, on: id, actions: &actions)
         case .pubRel(let rel): handlePubRel(rel.packetID, sessionSlot: slot, on: id, actions: &actions)
-        case .pubComp(let comp): handlePubComp(comp.packetID, sessionSlot: slot, actions: &actions)
+        case .pubComp(let comp):
+            let outcome = sessions[Int(slot)]!.outbound.pubCompReceived(comp.packetID)
+            acknowledged(outcome, .pubComp, sessionSlot: slot, on: id, actions: &actions)
         case .subscribe(let subscribe): handleSubscribe(subscribe, sessionSlot: slot, on: id, actions: &actions)
         case .unsubscribe(let unsubscribe): handleUnsubscribe(unsubscribe, sessionSlot: slot, on: id, actions: &actions)
         case .pingReq: actions.append(.send(id, .pingResp))  // [MQTT-3.12.4-1]
@@ -84,20 +91,16 @@ extension BrokerShard {
 
     // MARK: Outbound acknowledgements
 
-    private mutating func handlePubAck(_ packetID: PacketID, sessionSlot slot: Int32, actions: inout [BrokerAction]) {
-        if sessions[Int(slot)]!.outbound.pubAckReceived(packetID) {
-            releaseQueued(sessionSlot: slot, actions: &actions)
-        }
-    }
-
-    private mutating func handlePubRec(_ packetID: PacketID, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]) {
-        _ = sessions[Int(slot)]!.outbound.pubRecReceived(packetID)
-        actions.append(.send(id, .pubRel(PubRel(packetID: packetID))))  // [MQTT-4.3.3-3]
-    }
-
-    private mutating func handlePubComp(_ packetID: PacketID, sessionSlot slot: Int32, actions: inout [BrokerAction]) {
-        if sessions[Int(slot)]!.outbound.pubCompReceived(packetID) {
-            releaseQueued(sessionSlot: slot, actions: &actions)
+    /// After PUBACK, PUBREC or PUBCOMP: a completed delivery frees a window slot; an acknowledgement of
+    /// the wrong kind closes the connection.
+    private mutating func acknowledged(
+        _ outcome: OutboundFlow.AcknowledgementOutcome, _ type: PacketType, sessionSlot slot: Int32,
+        on id: ConnectionID, actions: inout [BrokerAction]
+    ) {
+        switch outcome {
+        case .accepted: if type != .pubRec { releaseQueued(sessionSlot: slot, actions: &actions) }
+        case .unknownPacketID: break
+        case .wrongQoS: close(id, reason: .protocolViolation(.acknowledgementOfWrongQoS(type)), actions: &actions)
         }
     }
 }

@@ -70,8 +70,9 @@ extension BrokerShard {
         if qos == .atMostOnce {
             if let connection {
                 actions.append(.deliver(connection, message, qos: .atMostOnce, packetID: nil, retain: retain, dup: false))
+                return
             }
-            return
+            guard limits.queueQoS0Messages else { return }  // queue_qos0_messages
         }
         let delivery = PendingDelivery(message: message, qos: qos, retain: retain)
         switch sessions[Int(slot)]!.outbound.admit(delivery, online: connection != nil) {

@@ -30,12 +30,12 @@ public struct BrokerShard {
     var sessionSlots: [String: Int32] = [:]
     var sessions: [Session?] = []
     private var freeSessionSlots: [Int32] = []
-    var tree = SubscriptionTree<Int32>()
+    let tree = SubscriptionTree<Int32>()
 
     // Scratch space reused across calls so the publish path does not allocate.
     var matches: [(Int32, QoS)] = []
     var sharedDeliveries: [SharedDelivery] = []
-    var releases: [(PacketID, PendingDelivery)] = []
+    var releases: [(PacketID?, PendingDelivery)] = []
     var dedupeEpoch: UInt32 = 0
     var dedupeSeen: [UInt32] = []
     var dedupeQoS: [QoS] = []

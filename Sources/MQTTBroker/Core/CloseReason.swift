@@ -10,6 +10,8 @@ public enum ProtocolViolation: Error, Sendable, Hashable {
     case serverOnlyPacket(PacketType)
     /// A retained PUBLISH while `retain_available` is false.
     case retainNotAvailable
+    /// PUBACK for a QoS 2 message or PUBREC/PUBCOMP for a QoS 1 one (section 4.3; Mosquitto closes too).
+    case acknowledgementOfWrongQoS(PacketType)
 
     public var normativeStatement: String {
         switch self {
@@ -17,6 +19,7 @@ public enum ProtocolViolation: Error, Sendable, Hashable {
         case .secondConnect: "MQTT-3.1.0-2"
         case .serverOnlyPacket: "MQTT-4.8.0-1"
         case .retainNotAvailable: "retain_available"
+        case .acknowledgementOfWrongQoS: "MQTT-4.3"
         }
     }
 }

@@ -3,9 +3,12 @@
 //   QoS 1:  PUBLISH ──▶ awaitingPubAck ──PUBACK──▶ done
 //   QoS 2:  PUBLISH ──▶ awaitingPubRec ──PUBREC──▶ (send PUBREL) awaitingPubComp ──PUBCOMP──▶ done
 //
-// At most `maximumInFlight` messages are unacknowledged at once (max_inflight_messages); the rest
-// wait in a bounded queue (max_queued_messages), also while the client is offline. On reconnect every
-// unacknowledged PUBLISH is sent again with DUP set and every PUBREL again [MQTT-4.4.0-1].
+// At most `maximumInFlight` messages are unacknowledged at once (max_inflight_messages; never more
+// than 65535, the number of packet identifiers); the rest wait in a bounded queue
+// (max_queued_messages), also while the client is offline. On reconnect every unacknowledged
+// PUBLISH is sent again with DUP set and every PUBREL again [MQTT-4.4.0-1]. An acknowledgement of
+// the wrong kind for its packet identifier (PUBACK for a QoS 2 message) is a protocol error, as in
+// Mosquitto.
 
 import MQTTCodec
 
@@ -17,7 +20,7 @@ struct PendingDelivery {
     let retain: Bool
 }
 
-/// Outbound QoS 1/2 state of one session.
+/// Outbound QoS state of one session.
 struct OutboundFlow {
     enum Stage: Equatable {
         case awaitingPubAck
@@ -33,92 +36,108 @@ struct OutboundFlow {
 
     /// What to do with a message offered to the session.
     enum Admission: Equatable {
-        /// Send it now with this packet identifier.
-        case send(PacketID)
+        /// Send it now, with this packet identifier for QoS 1/2.
+        case send(PacketID?)
         case queued
         /// The queue is full: the message is dropped (and must be counted).
         case dropped
     }
 
+    /// What an acknowledgement from the client did.
+    enum AcknowledgementOutcome: Equatable {
+        case accepted
+        /// No message in flight has that identifier (a late duplicate): ignored.
+        case unknownPacketID
+        /// The identifier belongs to a message of the other QoS: a protocol error.
+        case wrongQoS
+    }
+
+    static let packetIDCount = Int(UInt16.max)
+
     let maximumInFlight: Int
     let maximumQueued: Int
     /// In sending order; the window is small (20 by default), so a linear scan is the fast choice.
     private(set) var inFlight: [InFlight] = []
+    private var idsInUse = Set<UInt16>()
     private(set) var queue = RingBuffer<PendingDelivery>()
     private var nextPacketID = PacketID.first
 
     init(maximumInFlight: Int, maximumQueued: Int) {
-        self.maximumInFlight = maximumInFlight
+        self.maximumInFlight = maximumInFlight > 0 ? min(maximumInFlight, Self.packetIDCount) : Self.packetIDCount
         self.maximumQueued = maximumQueued
     }
 
-    private var windowIsFull: Bool { maximumInFlight > 0 && inFlight.count >= maximumInFlight }
+    private var windowIsFull: Bool { inFlight.count >= maximumInFlight }
 
-    /// Offers a QoS 1/2 message. Online sessions with room in the window send at once; otherwise it
-    /// queues behind earlier messages, up to the queue limit.
+    /// Offers a message. QoS 1/2 to an online session with room in the window is sent at once;
+    /// otherwise it queues behind earlier messages, up to the queue limit. QoS 0 is only offered here
+    /// for offline sessions with `queue_qos0_messages`, and queues the same way.
     mutating func admit(_ delivery: PendingDelivery, online: Bool) -> Admission {
-        precondition(delivery.qos != .atMostOnce, "QoS 0 messages bypass the flow")
-        if online && queue.isEmpty && !windowIsFull {
-            return .send(start(delivery))
+        if online && queue.isEmpty && (delivery.qos == .atMostOnce || !windowIsFull) {
+            return .send(delivery.qos == .atMostOnce ? nil : start(delivery))
         }
         if maximumQueued > 0 && queue.count >= maximumQueued { return .dropped }
         queue.append(delivery)
         return .queued
     }
 
-    /// Moves queued messages into the window while it has room; returns what to send.
-    mutating func releaseQueued(into sends: inout [(PacketID, PendingDelivery)]) {
-        while !windowIsFull, let next = queue.popFirst() {
-            sends.append((start(next), next))
+    /// Moves queued messages out while the window has room; returns what to send (QoS 0 entries
+    /// without a packet identifier).
+    mutating func releaseQueued(into sends: inout [(PacketID?, PendingDelivery)]) {
+        while let next = queue.first, next.qos == .atMostOnce || !windowIsFull {
+            _ = queue.popFirst()
+            sends.append((next.qos == .atMostOnce ? nil : start(next), next))
         }
     }
 
     private mutating func start(_ delivery: PendingDelivery) -> PacketID {
         let id = allocatePacketID()
-        inFlight.append(InFlight(packetID: id, delivery: delivery, stage: delivery.qos == .atLeastOnce ? .awaitingPubAck : .awaitingPubRec))
+        let stage: Stage = delivery.qos == .atLeastOnce ? .awaitingPubAck : .awaitingPubRec
+        inFlight.append(InFlight(packetID: id, delivery: delivery, stage: stage))
+        idsInUse.insert(id.rawValue)
         return id
     }
 
-    /// Identifiers start at 1 for each session, as Mosquitto's do, and skip those still in use.
+    /// Identifiers start at 1 for each session, as Mosquitto's do, and skip those still in use. The
+    /// window never exceeds 65535, so a free one always exists.
     private mutating func allocatePacketID() -> PacketID {
-        while inFlight.contains(where: { $0.packetID == nextPacketID }) { nextPacketID = nextPacketID.next }
+        while idsInUse.contains(nextPacketID.rawValue) { nextPacketID = nextPacketID.next }
         defer { nextPacketID = nextPacketID.next }
         return nextPacketID
     }
 
-    /// PUBACK: completes a QoS 1 delivery. False if no such delivery awaited it.
-    mutating func pubAckReceived(_ id: PacketID) -> Bool {
-        guard let index = inFlight.firstIndex(where: { $0.packetID == id && $0.stage == .awaitingPubAck }) else {
-            return false
-        }
+    private mutating func complete(at index: Int) {
+        idsInUse.remove(inFlight[index].packetID.rawValue)
         inFlight.remove(at: index)
-        return true
     }
 
-    /// PUBREC: the client has the QoS 2 message; the server answers PUBREL whatever the state
-    /// (a PUBREC repeated after reconnect must still be answered).
-    mutating func pubRecReceived(_ id: PacketID) -> Bool {
-        guard let index = inFlight.firstIndex(where: { $0.packetID == id }) else { return false }
+    /// PUBACK: completes a QoS 1 delivery.
+    mutating func pubAckReceived(_ id: PacketID) -> AcknowledgementOutcome {
+        guard let index = inFlight.firstIndex(where: { $0.packetID == id }) else { return .unknownPacketID }
+        guard inFlight[index].stage == .awaitingPubAck else { return .wrongQoS }
+        complete(at: index)
+        return .accepted
+    }
+
+    /// PUBREC: the client has the QoS 2 message. A repeated PUBREC (after reconnect) is accepted
+    /// again, so it is answered with PUBREL again.
+    mutating func pubRecReceived(_ id: PacketID) -> AcknowledgementOutcome {
+        guard let index = inFlight.firstIndex(where: { $0.packetID == id }) else { return .unknownPacketID }
+        guard inFlight[index].stage != .awaitingPubAck else { return .wrongQoS }
         inFlight[index].stage = .awaitingPubComp
-        return true
+        return .accepted
     }
 
     /// PUBCOMP: completes a QoS 2 delivery.
-    mutating func pubCompReceived(_ id: PacketID) -> Bool {
-        guard let index = inFlight.firstIndex(where: { $0.packetID == id && $0.stage == .awaitingPubComp }) else {
-            return false
+    mutating func pubCompReceived(_ id: PacketID) -> AcknowledgementOutcome {
+        guard let index = inFlight.firstIndex(where: { $0.packetID == id }) else { return .unknownPacketID }
+        guard inFlight[index].stage == .awaitingPubComp else {
+            return inFlight[index].stage == .awaitingPubAck ? .wrongQoS : .unknownPacketID
         }
-        inFlight.remove(at: index)
-        return true
+        complete(at: index)
+        return .accepted
     }
 
     /// Everything unacknowledged, in order, for resending on reconnect.
     var unacknowledged: [InFlight] { inFlight }
-
-    /// Forgets everything (clean session).
-    mutating func reset() {
-        inFlight.removeAll()
-        queue.removeAll()
-        nextPacketID = .first
-    }
 }

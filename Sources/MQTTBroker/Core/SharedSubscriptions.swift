@@ -55,7 +55,14 @@ public final class SharedSubscriptions: Sendable {
         var next = 0
     }
 
-    private let groups = Mutex<[SharedFilter: Group]>([:])
+    /// Groups in an array so routing can advance each round-robin in place; an index finds them by key.
+    private struct Groups {
+        var index: [SharedFilter: Int] = [:]
+        var list: [Group?] = []
+        var free: [Int] = []
+    }
+
+    private let groups = Mutex(Groups())
     private let memberCount = Atomic<Int>(0)
 
     public init() {}
@@ -64,13 +71,23 @@ public final class SharedSubscriptions: Sendable {
     @discardableResult
     public func subscribe(_ shared: SharedFilter, shard: Int, clientID: String, qos: QoS) -> Bool {
         let added = groups.withLock { groups in
-            var group = groups[shared] ?? Group(filter: shared.filter)
-            defer { groups[shared] = group }
-            if let index = group.members.firstIndex(where: { $0.clientID == clientID }) {
-                group.members[index].qos = qos
+            let position: Int
+            if let existing = groups.index[shared] {
+                position = existing
+            } else if let reused = groups.free.popLast() {
+                position = reused
+                groups.list[position] = Group(filter: shared.filter)
+                groups.index[shared] = position
+            } else {
+                position = groups.list.count
+                groups.list.append(Group(filter: shared.filter))
+                groups.index[shared] = position
+            }
+            if let member = groups.list[position]!.members.firstIndex(where: { $0.clientID == clientID }) {
+                groups.list[position]!.members[member].qos = qos
                 return false
             }
-            group.members.append(Member(shard: shard, clientID: clientID, qos: qos))
+            groups.list[position]!.members.append(Member(shard: shard, clientID: clientID, qos: qos))
             return true
         }
         if added { memberCount.add(1, ordering: .relaxed) }
@@ -81,12 +98,16 @@ public final class SharedSubscriptions: Sendable {
     @discardableResult
     public func unsubscribe(_ shared: SharedFilter, clientID: String) -> Bool {
         let removed = groups.withLock { groups in
-            guard var group = groups[shared],
-                let index = group.members.firstIndex(where: { $0.clientID == clientID })
+            guard let position = groups.index[shared],
+                let member = groups.list[position]!.members.firstIndex(where: { $0.clientID == clientID })
             else { return false }
-            group.members.remove(at: index)
-            if group.next > index { group.next -= 1 }
-            groups[shared] = group.members.isEmpty ? nil : group
+            groups.list[position]!.members.remove(at: member)
+            if groups.list[position]!.next > member { groups.list[position]!.next -= 1 }
+            if groups.list[position]!.members.isEmpty {
+                groups.list[position] = nil
+                groups.index[shared] = nil
+                groups.free.append(position)
+            }
             return true
         }
         if removed { memberCount.subtract(1, ordering: .relaxed) }
@@ -97,11 +118,10 @@ public final class SharedSubscriptions: Sendable {
     public func route(topicBytes: UnsafeRawBufferPointer, into deliveries: inout [SharedDelivery]) {
         guard memberCount.load(ordering: .relaxed) > 0 else { return }
         groups.withLock { groups in
-            for key in groups.keys where key.filter.matches(topicBytes: topicBytes) {
-                var group = groups[key]!
+            for position in groups.list.indices {
+                guard let group = groups.list[position], group.filter.matches(topicBytes: topicBytes) else { continue }
                 let member = group.members[group.next % group.members.count]
-                group.next = (group.next + 1) % group.members.count
-                groups[key] = group
+                groups.list[position]!.next = (group.next + 1) % group.members.count
                 deliveries.append(SharedDelivery(shard: member.shard, clientID: member.clientID, qos: member.qos))
             }
         }

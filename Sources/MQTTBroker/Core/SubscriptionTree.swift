@@ -5,8 +5,9 @@
 
 import MQTTCodec
 
-/// Subscriptions keyed by topic filter, each holding subscribers of type `Subscriber`.
-struct SubscriptionTree<Subscriber: Hashable> {
+/// Subscriptions keyed by topic filter, each holding subscribers of type `Subscriber`. A reference
+/// type: one trie per shard, never copied.
+final class SubscriptionTree<Subscriber: Hashable> {
     private final class Node {
         var literals = LiteralChildren<Node>()
         var singleLevel: Node?
@@ -24,7 +25,7 @@ struct SubscriptionTree<Subscriber: Hashable> {
 
     /// Adds or replaces `subscriber`'s subscription to `filter`. Returns true if it was new.
     @discardableResult
-    mutating func insert(_ filter: TopicFilter, subscriber: Subscriber, qos: QoS) -> Bool {
+    func insert(_ filter: TopicFilter, subscriber: Subscriber, qos: QoS) -> Bool {
         var node = root
         for level in filter.levels {
             switch level {
@@ -51,7 +52,7 @@ struct SubscriptionTree<Subscriber: Hashable> {
 
     /// Removes `subscriber`'s subscription to `filter`. Returns true if it existed.
     @discardableResult
-    mutating func remove(_ filter: TopicFilter, subscriber: Subscriber) -> Bool {
+    func remove(_ filter: TopicFilter, subscriber: Subscriber) -> Bool {
         let removed = Self.remove(filter.levels[...], subscriber: subscriber, from: root)
         if removed { count -= 1 }
         return removed
@@ -109,8 +110,16 @@ struct SubscriptionTree<Subscriber: Hashable> {
         }
     }
 
-    /// Every subscription, for diagnostics and tests.
-    var allSubscriptions: Int { count }
+    /// Nodes in the trie, root included (diagnostics: shows that removal prunes).
+    var nodeCount: Int { Self.countNodes(root) }
+
+    private static func countNodes(_ node: Node) -> Int {
+        var total = 1
+        node.literals.forEachChild { total += countNodes($0) }
+        if let single = node.singleLevel { total += countNodes(single) }
+        if let multi = node.multiLevel { total += countNodes(multi) }
+        return total
+    }
 }
 
 /// The literal children of a trie node, keyed by a 64-bit FNV-1a hash of the level's bytes and
@@ -120,6 +129,12 @@ struct LiteralChildren<Child> {
     private var buckets: [UInt64: [(level: [UInt8], child: Child)]] = [:]
 
     var isEmpty: Bool { buckets.isEmpty }
+
+    func forEachChild(_ body: (Child) -> Void) {
+        for bucket in buckets.values {
+            for entry in bucket { body(entry.child) }
+        }
+    }
 
     func child(for level: UnsafeRawBufferPointer) -> Child? {
         guard let bucket = buckets[Self.hash(level)] else { return nil }

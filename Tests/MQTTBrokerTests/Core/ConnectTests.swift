@@ -98,8 +98,6 @@ import Testing
         noAnonymous.allowAnonymous = false
         var noZeroLength = BrokerLimits()
         noZeroLength.allowZeroLengthClientID = false
-        var shortKeepAlive = BrokerLimits()
-        shortKeepAlive.maximumKeepAlive = 60
         return [
             Refusal(
                 name: "[MQTT-3.1.3-8] zero-length id with clean session 0",
@@ -113,9 +111,6 @@ import Testing
             Refusal(
                 name: "allow_anonymous false without user name", limits: noAnonymous,
                 connect: Connect(clientID: "c"), code: .notAuthorized),
-            Refusal(
-                name: "keep alive above max_keepalive", limits: shortKeepAlive,
-                connect: Connect(clientID: "c", keepAlive: 61), code: .identifierRejected),
         ]
     }()
 
@@ -138,6 +133,15 @@ import Testing
         limits.maximumKeepAlive = 60
         var harness = ShardHarness(limits: limits)
         let (id, actions) = harness.connect("c", keepAlive: 60, username: "user")
+        #expect(actions.connAcks(to: id) == [ConnAck(sessionPresent: false, returnCode: .accepted)])
+    }
+
+    @Test("max_keepalive does not refuse MQTT 3.1.1 clients, as in Mosquitto 2.0")
+    func keepAliveAboveMaximumAccepted() {
+        var limits = BrokerLimits()
+        limits.maximumKeepAlive = 60
+        var harness = ShardHarness(limits: limits)
+        let (id, actions) = harness.connect("c", keepAlive: 61)
         #expect(actions.connAcks(to: id) == [ConnAck(sessionPresent: false, returnCode: .accepted)])
     }
 
@@ -252,10 +256,10 @@ import Testing
     @Test("a refused CONNECT does not take over the connected client")
     func refusedDoesNotTakeOver() {
         var limits = BrokerLimits()
-        limits.maximumKeepAlive = 100
+        limits.allowAnonymous = false
         var harness = ShardHarness(limits: limits)
-        let old = harness.connected("c")
-        let (new, actions) = harness.connect("c", keepAlive: 101)
+        let old = harness.connected("c", username: "user")
+        let (new, actions) = harness.connect("c")
         #expect(actions.closes.map(\.0) == [new])
         #expect(harness.send(.pingReq, on: old).packets(to: old) == [.pingResp])
     }

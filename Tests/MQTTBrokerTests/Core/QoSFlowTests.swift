@@ -29,9 +29,6 @@ import Testing
         let rec = harness.send(.pubRec(PubRec(packetID: 1)), on: subscriber)
         #expect(rec.packets(to: subscriber) == [.pubRel(PubRel(packetID: 1))])  // [MQTT-4.3.3-3]
         #expect(harness.shard.sessions[0]!.outbound.inFlight.map(\.stage) == [.awaitingPubComp])
-        // A PUBACK is not the answer to a QoS 2 PUBLISH: nothing completes.
-        harness.send(.pubAck(PubAck(packetID: 1)), on: subscriber)
-        #expect(harness.shard.sessions[0]!.outbound.inFlight.count == 1)
         // A repeated PUBREC is answered again.
         #expect(
             harness.send(.pubRec(PubRec(packetID: 1)), on: subscriber).packets(to: subscriber) == [
@@ -39,6 +36,19 @@ import Testing
             ])
         #expect(harness.send(.pubComp(PubComp(packetID: 1)), on: subscriber).packets(to: subscriber).isEmpty)
         #expect(harness.shard.sessions[0]!.outbound.inFlight.isEmpty)
+    }
+
+    @Test("an acknowledgement of the wrong QoS is a protocol error that closes the connection, as in Mosquitto",
+          arguments: [(QoS.exactlyOnce, Packet.pubAck(PubAck(packetID: 1)), PacketType.pubAck),
+                      (.atLeastOnce, .pubRec(PubRec(packetID: 1)), .pubRec),
+                      (.atLeastOnce, .pubComp(PubComp(packetID: 1)), .pubComp)])
+    func wrongAcknowledgement(qos: QoS, answer: Packet, type: PacketType) {
+        var harness = ShardHarness()
+        let (subscriber, publisher) = harness.subscriberAndPublisher()
+        harness.publishReleased(publisher, "t", "m", qos: qos, packetID: 9)
+        let actions = harness.send(answer, on: subscriber)
+        #expect(actions.closeReason(of: subscriber) == .protocolViolation(.acknowledgementOfWrongQoS(type)))
+        #expect(actions.packets(to: subscriber).isEmpty, "no PUBREL for a QoS 1 message")
     }
 
     @Test("packet identifiers start at 1 for each session and increase; QoS 0 takes none")

@@ -46,9 +46,7 @@ import Testing
         let publisher = harness.connected("p")
         harness.publish(publisher, "t", "qos0")
         let (again, actions) = harness.connect("s", cleanSession: false)
-        withKnownIssue("BUG: BrokerLimits.queueQoS0Messages is never read; offline QoS 0 is always dropped") {
-            #expect(actions.delivered(to: again) == [Delivered(topic: "t", payload: "qos0")])
-        }
+        #expect(actions.delivered(to: again) == [Delivered(topic: "t", payload: "qos0")])
     }
 
     @Test("the offline queue is bounded by max_queued_messages; the overflow is counted")

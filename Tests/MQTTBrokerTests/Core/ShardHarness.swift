@@ -104,9 +104,9 @@ struct ShardHarness {
 
     /// Connects and checks nothing: for clients whose CONNACK is not the point of the test.
     mutating func connected(
-        _ clientID: String, cleanSession: Bool = true, will: Will? = nil, shard: Int = 0
+        _ clientID: String, cleanSession: Bool = true, will: Will? = nil, username: String? = nil, shard: Int = 0
     ) -> ConnectionID {
-        connect(clientID, cleanSession: cleanSession, will: will, shard: shard).0
+        connect(clientID, cleanSession: cleanSession, will: will, username: username, shard: shard).0
     }
 
     @discardableResult
