@@ -49,7 +49,9 @@ let remainingLengthCases: [RemainingLengthCase] = [
         #expect(buffer.readSlice(length: 1) == nil)
     }
 
-    @Test(arguments: [(0x0000, [0x00, 0x00]), (0x00FF, [0x00, 0xFF]), (0x1234, [0x12, 0x34]), (0xFFFF, [0xFF, 0xFF])] as [(UInt16, [UInt8])])
+    @Test(
+        arguments: [(0x0000, [0x00, 0x00]), (0x00FF, [0x00, 0xFF]), (0x1234, [0x12, 0x34]), (0xFFFF, [0xFF, 0xFF])]
+            as [(UInt16, [UInt8])])
     func uint16IsBigEndian(value: UInt16, bytes: [UInt8]) {
         var buffer = ByteBuffer()
         buffer.writeInteger(value)
@@ -256,7 +258,8 @@ let remainingLengthCases: [RemainingLengthCase] = [
     @Test(arguments: remainingLengthCases)
     func remainingLengthDecodes(_ row: RemainingLengthCase) throws {
         let buffer = ByteBuffer(bytes: [0x30] + row.bytes)
-        let header = try #require(try FixedHeader.peek(in: buffer, maximumRemainingLength: ByteBuffer.maximumRemainingLength))
+        let header = try #require(
+            try FixedHeader.peek(in: buffer, maximumRemainingLength: ByteBuffer.maximumRemainingLength))
         #expect(header.remainingLength == row.value)
         #expect(header.headerLength == 1 + row.bytes.count)
         #expect(header.packetLength == 1 + row.bytes.count + row.value)

@@ -37,7 +37,8 @@ enum MalformedCases {
             MalformedCase(
                 name: "reserved type 15", bytes: hex("F0 00"), error: .reservedPacketType(15), statement: "MQTT-2.2.1"),
             MalformedCase(
-                name: "PUBLISH QoS 3", bytes: hex("36 05 00 03 61 2F 62"), error: .invalidQoS, statement: "MQTT-3.3.1-4"),
+                name: "PUBLISH QoS 3", bytes: hex("36 05 00 03 61 2F 62"), error: .invalidQoS, statement: "MQTT-3.3.1-4"
+            ),
             MalformedCase(
                 name: "PUBLISH QoS 3 dup retain", bytes: hex("3F 07 00 03 61 2F 62 00 01"), error: .invalidQoS,
                 statement: "MQTT-3.3.1-4"),
@@ -110,22 +111,26 @@ enum MalformedCases {
             name: "will QoS 3", bytes: connectFrame(flags: 0x1E, payload: field("c") + field("w") + field("m")),
             error: .invalidWillQoS, statement: "MQTT-3.1.2-14"),
         MalformedCase(
-            name: "password without user name (3.1.1)", bytes: connectFrame(flags: 0x42, payload: field("c") + field("p")),
+            name: "password without user name (3.1.1)",
+            bytes: connectFrame(flags: 0x42, payload: field("c") + field("p")),
             error: .passwordWithoutUsername, statement: "MQTT-3.1.2-22"),
         MalformedCase(
             name: "trailing byte after the last field", bytes: connectFrame(flags: 0x02, payload: field("c") + [0x00]),
             error: .unexpectedTrailingBytes(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "will fields present without will flag", bytes: connectFrame(flags: 0x02, payload: field("c") + field("w") + field("m")),
+            name: "will fields present without will flag",
+            bytes: connectFrame(flags: 0x02, payload: field("c") + field("w") + field("m")),
             error: .unexpectedTrailingBytes(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "wildcard in will topic", bytes: connectFrame(flags: 0x06, payload: field("c") + field("w/#") + field("m")),
+            name: "wildcard in will topic",
+            bytes: connectFrame(flags: 0x06, payload: field("c") + field("w/#") + field("m")),
             error: .invalidTopicName(.wildcardInTopicName), statement: "MQTT-3.3.2-2"),
         MalformedCase(
             name: "empty will topic", bytes: connectFrame(flags: 0x06, payload: field("c") + field("") + field("m")),
             error: .invalidTopicName(.empty), statement: "MQTT-4.7.3-1"),
         MalformedCase(
-            name: "ill-formed will topic", bytes: connectFrame(flags: 0x06, payload: field("c") + field(hex("C0 AF")) + field("m")),
+            name: "ill-formed will topic",
+            bytes: connectFrame(flags: 0x06, payload: field("c") + field(hex("C0 AF")) + field("m")),
             error: .invalidUTF8(.connect), statement: "MQTT-1.5.3-1"),
         MalformedCase(
             name: "ill-formed client id", bytes: connectFrame(flags: 0x02, payload: field(hex("61 ED A0 80"))),
@@ -134,7 +139,8 @@ enum MalformedCases {
             name: "U+0000 in client id", bytes: connectFrame(flags: 0x02, payload: field(hex("61 00 62"))),
             error: .nullCharacter(.connect), statement: "MQTT-1.5.3-2"),
         MalformedCase(
-            name: "ill-formed user name", bytes: connectFrame(flags: 0x82, payload: field("c") + field(hex("F4 90 80 80"))),
+            name: "ill-formed user name",
+            bytes: connectFrame(flags: 0x82, payload: field("c") + field(hex("F4 90 80 80"))),
             error: .invalidUTF8(.connect), statement: "MQTT-1.5.3-1"),
         MalformedCase(
             name: "U+0000 in user name", bytes: connectFrame(flags: 0x82, payload: field("c") + field(hex("00"))),
@@ -152,25 +158,30 @@ enum MalformedCases {
             name: "CONNECT without keep alive", bytes: frame(0x10, field("MQTT") + [0x04, 0x02, 0x00]),
             error: .truncated(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "CONNECT without client id", bytes: connectFrame(flags: 0x02, payload: []), error: .truncated(.connect),
+            name: "CONNECT without client id", bytes: connectFrame(flags: 0x02, payload: []),
+            error: .truncated(.connect),
             statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "CONNECT client id longer than the packet", bytes: connectFrame(flags: 0x02, payload: hex("00 05 61")),
+            name: "CONNECT client id longer than the packet",
+            bytes: connectFrame(flags: 0x02, payload: hex("00 05 61")),
             error: .truncated(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
             name: "CONNECT will flag without will topic", bytes: connectFrame(flags: 0x06, payload: field("c")),
             error: .truncated(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "CONNECT will flag without will message", bytes: connectFrame(flags: 0x06, payload: field("c") + field("w")),
+            name: "CONNECT will flag without will message",
+            bytes: connectFrame(flags: 0x06, payload: field("c") + field("w")),
             error: .truncated(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
             name: "CONNECT user name flag without user name", bytes: connectFrame(flags: 0x82, payload: field("c")),
             error: .truncated(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "CONNECT password flag without password", bytes: connectFrame(flags: 0xC2, payload: field("c") + field("u")),
+            name: "CONNECT password flag without password",
+            bytes: connectFrame(flags: 0xC2, payload: field("c") + field("u")),
             error: .truncated(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "CONNACK with one byte", bytes: hex("20 01 00"), error: .truncated(.connAck), statement: "MQTT-4.8.0-1"),
+            name: "CONNACK with one byte", bytes: hex("20 01 00"), error: .truncated(.connAck),
+            statement: "MQTT-4.8.0-1"),
         MalformedCase(
             name: "PUBLISH without topic length", bytes: hex("30 01 00"), error: .truncated(.publish),
             statement: "MQTT-4.8.0-1"),
@@ -184,11 +195,14 @@ enum MalformedCases {
             name: "PUBLISH QoS 2 with half a packet id", bytes: hex("34 06 00 03 61 2F 62 01"),
             error: .truncated(.publish), statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "PUBACK without packet id", bytes: hex("40 00"), error: .truncated(.pubAck), statement: "MQTT-4.8.0-1"),
+            name: "PUBACK without packet id", bytes: hex("40 00"), error: .truncated(.pubAck), statement: "MQTT-4.8.0-1"
+        ),
         MalformedCase(
-            name: "PUBREC with one byte", bytes: hex("50 01 01"), error: .truncated(.pubRec), statement: "MQTT-4.8.0-1"),
+            name: "PUBREC with one byte", bytes: hex("50 01 01"), error: .truncated(.pubRec),
+            statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "PUBREL with one byte", bytes: hex("62 01 01"), error: .truncated(.pubRel), statement: "MQTT-4.8.0-1"),
+            name: "PUBREL with one byte", bytes: hex("62 01 01"), error: .truncated(.pubRel),
+            statement: "MQTT-4.8.0-1"),
         MalformedCase(
             name: "PUBCOMP without packet id", bytes: hex("70 00"), error: .truncated(.pubComp),
             statement: "MQTT-4.8.0-1"),
@@ -199,13 +213,15 @@ enum MalformedCases {
             name: "SUBSCRIBE filter without QoS byte", bytes: frame(0x82, u16(1) + field("a/b")),
             error: .truncated(.subscribe), statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "SUBSCRIBE second filter cut short", bytes: frame(0x82, u16(1) + field("a") + [0x00, 0x00, 0x02, 0x61]),
+            name: "SUBSCRIBE second filter cut short",
+            bytes: frame(0x82, u16(1) + field("a") + [0x00, 0x00, 0x02, 0x61]),
             error: .truncated(.subscribe), statement: "MQTT-4.8.0-1"),
         MalformedCase(
             name: "SUBACK without return codes", bytes: hex("90 02 00 01"), error: .truncated(.subAck),
             statement: "MQTT-4.8.0-1"),
         MalformedCase(
-            name: "SUBACK with one byte", bytes: hex("90 01 00"), error: .truncated(.subAck), statement: "MQTT-4.8.0-1"),
+            name: "SUBACK with one byte", bytes: hex("90 01 00"), error: .truncated(.subAck),
+            statement: "MQTT-4.8.0-1"),
         MalformedCase(
             name: "UNSUBSCRIBE filter cut short", bytes: hex("A2 05 00 01 00 03 61"), error: .truncated(.unsubscribe),
             statement: "MQTT-4.8.0-1"),
@@ -269,7 +285,8 @@ enum MalformedCases {
 
     static let strings: [MalformedCase] = [
         MalformedCase(
-            name: "U+0000 in PUBLISH topic", bytes: publishFrame(topicBytes: hex("61 00 62")), error: .nullCharacter(.publish),
+            name: "U+0000 in PUBLISH topic", bytes: publishFrame(topicBytes: hex("61 00 62")),
+            error: .nullCharacter(.publish),
             statement: "MQTT-1.5.3-2"),
         MalformedCase(
             name: "ill-formed SUBSCRIBE filter", bytes: subscribeFrame(filterBytes: hex("61 2F ED A0 80")),
@@ -360,7 +377,8 @@ enum MalformedCases {
             name: "SUBSCRIBE empty filter", bytes: subscribeFrame(filterBytes: []), error: .invalidTopicFilter(.empty),
             statement: "MQTT-4.7.3-1"),
         MalformedCase(
-            name: "UNSUBSCRIBE empty filter", bytes: unsubscribeFrame(filterBytes: []), error: .invalidTopicFilter(.empty),
+            name: "UNSUBSCRIBE empty filter", bytes: unsubscribeFrame(filterBytes: []),
+            error: .invalidTopicFilter(.empty),
             statement: "MQTT-4.7.3-1"),
         MalformedCase(
             name: "SUBSCRIBE # not last", bytes: subscribeFrame(filterBytes: utf8("a/#/b")),
@@ -399,10 +417,12 @@ enum MalformedCases {
             name: "CONNACK return code 255", bytes: hex("20 02 00 FF"), error: .reservedConnectReturnCode(255),
             statement: "MQTT-3.2.2.3"),
         MalformedCase(
-            name: "CONNACK session present with refusal 1", bytes: hex("20 02 01 01"), error: .sessionPresentWithRefusal,
+            name: "CONNACK session present with refusal 1", bytes: hex("20 02 01 01"),
+            error: .sessionPresentWithRefusal,
             statement: "MQTT-3.2.2-4"),
         MalformedCase(
-            name: "CONNACK session present with refusal 5", bytes: hex("20 02 01 05"), error: .sessionPresentWithRefusal,
+            name: "CONNACK session present with refusal 5", bytes: hex("20 02 01 05"),
+            error: .sessionPresentWithRefusal,
             statement: "MQTT-3.2.2-4"),
         MalformedCase(
             name: "SUBACK return code 3", bytes: hex("90 03 00 01 03"), error: .invalidSubAckReturnCode(3),

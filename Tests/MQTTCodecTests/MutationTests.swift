@@ -28,7 +28,8 @@ enum Mutation: CaseIterable {
         case .truncate: bytes.removeLast(Int.random(in: 1...bytes.count, using: &random))
         case .changeRemainingLength:
             if bytes.count > 1 {
-                bytes[1] = random.chance(1, in: 2)
+                bytes[1] =
+                    random.chance(1, in: 2)
                     ? bytes[1] &+ UInt8.random(in: 1...3, using: &random) &- 2
                     : UInt8.random(in: 0...255, using: &random)
             }
@@ -98,7 +99,8 @@ func checkArbitraryInput(_ bytes: [UInt8], maximumRemainingLength: Int = ByteBuf
             for _ in 0..<Int.random(in: 1...3, using: &random) {
                 bytes = random.pick(Mutation.allCases).apply(to: bytes, using: &random)
             }
-            let limit = random.chance(1, in: 8) ? Int.random(in: 0...64, using: &random) : ByteBuffer.maximumRemainingLength
+            let limit =
+                random.chance(1, in: 8) ? Int.random(in: 0...64, using: &random) : ByteBuffer.maximumRemainingLength
             outcomes[checkArbitraryInput(bytes, maximumRemainingLength: limit), default: 0] += 1
         }
         // Each outcome must be common, or the mutations are too weak (or too strong) to mean much.

@@ -12,7 +12,8 @@ import Testing
             typesSeen.insert(packet.type)
             var buffer = packet.encoded()
             guard buffer.readableBytes == packet.encodedSize else {
-                Issue.record("packet \(index): encodedSize \(packet.encodedSize), wrote \(buffer.readableBytes): \(packet)")
+                Issue.record(
+                    "packet \(index): encodedSize \(packet.encodedSize), wrote \(buffer.readableBytes): \(packet)")
                 return
             }
             let decoded = try PacketDecoder().decode(from: &buffer)

@@ -189,7 +189,9 @@ enum TopicValidationCases {
             let filter = try TopicFilter(row.string)
             #expect(row.error == nil, "accepted")
             #expect(filter.string == row.string)
-            #expect(filter.levels.count == row.string.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).count)
+            #expect(
+                filter.levels.count
+                    == row.string.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).count)
         } catch {
             #expect(error == row.error)
         }

@@ -41,7 +41,8 @@ struct RandomPackets {
                     }))
         case 10:
             .unsubscribe(
-                Unsubscribe(packetID: packetID(), filters: (0..<Int.random(in: 1...5, using: &random)).map { _ in filter() }))
+                Unsubscribe(
+                    packetID: packetID(), filters: (0..<Int.random(in: 1...5, using: &random)).map { _ in filter() }))
         case 11: .unsubAck(UnsubAck(packetID: packetID()))
         case 12: random.chance(1, in: 2) ? .pingReq : .pingResp
         default: .disconnect
@@ -87,7 +88,9 @@ struct RandomPackets {
     mutating func qos() -> QoS { random.pick(QoS.allCases) }
 
     mutating func packetID() -> PacketID {
-        PacketID(rawValue: random.chance(1, in: 8) ? random.pick([1, 2, 0xFF, 0x100, 0xFFFF]) : UInt16.random(in: 1...UInt16.max, using: &random))!
+        PacketID(
+            rawValue: random.chance(1, in: 8)
+                ? random.pick([1, 2, 0xFF, 0x100, 0xFFFF]) : UInt16.random(in: 1...UInt16.max, using: &random))!
     }
 
     /// A string of valid scalars, none of them U+0000, possibly empty.

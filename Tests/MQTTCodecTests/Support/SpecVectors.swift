@@ -171,7 +171,9 @@ enum SpecVectors {
             name: "SUBACK granted 0, 1, 2 and failure 0x80",
             bytes: hex("90 06 00 0A 00 01 02 80"),
             packet: .subAck(
-                SubAck(packetID: 10, returnCodes: [.granted(.atMostOnce), .granted(.atLeastOnce), .granted(.exactlyOnce), .failure]))),
+                SubAck(
+                    packetID: 10,
+                    returnCodes: [.granted(.atMostOnce), .granted(.atLeastOnce), .granted(.exactlyOnce), .failure]))),
         SpecVector(
             name: "SUBACK single failure",
             bytes: hex("90 03 00 01 80"),
