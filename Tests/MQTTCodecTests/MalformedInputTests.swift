@@ -118,6 +118,14 @@ enum MalformedCases {
             name: "trailing byte after the last field", bytes: connectFrame(flags: 0x02, payload: field("c") + [0x00]),
             error: .unexpectedTrailingBytes(.connect), statement: "MQTT-4.8.0-1"),
         MalformedCase(
+            name: "user name present without its flag",
+            bytes: connectFrame(flags: 0x02, payload: field("c") + field("u")),
+            error: .unexpectedTrailingBytes(.connect), statement: "MQTT-4.8.0-1"),
+        MalformedCase(
+            name: "password present without its flag",
+            bytes: connectFrame(flags: 0x82, payload: field("c") + field("u") + field("p")),
+            error: .unexpectedTrailingBytes(.connect), statement: "MQTT-4.8.0-1"),
+        MalformedCase(
             name: "will fields present without will flag",
             bytes: connectFrame(flags: 0x02, payload: field("c") + field("w") + field("m")),
             error: .unexpectedTrailingBytes(.connect), statement: "MQTT-4.8.0-1"),
