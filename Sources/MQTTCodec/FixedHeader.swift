@@ -23,6 +23,9 @@ public struct FixedHeader: Sendable, Hashable {
         if let required = type.requiredFlags, flags != required {
             throw .invalidFlags(type, flags: flags)  // [MQTT-2.2.2-2]
         }
+        // PUBLISH flags are only invalid with both QoS bits set; like the other flags, that is
+        // known from the first byte, so the body is never buffered [MQTT-3.3.1-4].
+        if type == .publish && flags & 0x06 == 0x06 { throw .invalidQoS }
         var remainingLength = 0
         var multiplier = 1
         var offset = 1
