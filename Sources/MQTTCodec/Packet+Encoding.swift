@@ -20,17 +20,17 @@ extension Packet {
     /// Appends the packet's wire form to `buffer`, reserving its exact size first.
     public func encode(into buffer: inout ByteBuffer) {
         switch self {
-        case .connect(let body): body.encode(into: &buffer)
-        case .connAck(let body): body.encode(into: &buffer)
-        case .publish(let body): body.encode(into: &buffer)
-        case .pubAck(let body): body.encode(into: &buffer)
-        case .pubRec(let body): body.encode(into: &buffer)
-        case .pubRel(let body): body.encode(into: &buffer)
-        case .pubComp(let body): body.encode(into: &buffer)
-        case .subscribe(let body): body.encode(into: &buffer)
-        case .subAck(let body): body.encode(into: &buffer)
-        case .unsubscribe(let body): body.encode(into: &buffer)
-        case .unsubAck(let body): body.encode(into: &buffer)
+        case .connect(let body): body.encodePacket(into: &buffer)
+        case .connAck(let body): body.encodePacket(into: &buffer)
+        case .publish(let body): body.encodePacket(into: &buffer)
+        case .pubAck(let body): body.encodePacket(into: &buffer)
+        case .pubRec(let body): body.encodePacket(into: &buffer)
+        case .pubRel(let body): body.encodePacket(into: &buffer)
+        case .pubComp(let body): body.encodePacket(into: &buffer)
+        case .subscribe(let body): body.encodePacket(into: &buffer)
+        case .subAck(let body): body.encodePacket(into: &buffer)
+        case .unsubscribe(let body): body.encodePacket(into: &buffer)
+        case .unsubAck(let body): body.encodePacket(into: &buffer)
         case .pingReq, .pingResp, .disconnect:
             buffer.reserveWritableCapacity(2)
             buffer.writeInteger(type.rawValue << 4)
@@ -50,12 +50,8 @@ extension Publish {
     /// The exact wire size of this PUBLISH.
     public var encodedSize: Int { 1 + ByteBuffer.remainingLengthSize(remainingLength) + remainingLength }
 
-    /// Appends this PUBLISH without wrapping it in a `Packet` (the fan-out path).
+    /// Appends this PUBLISH without wrapping it in a `Packet`.
     public func encode(into buffer: inout ByteBuffer) {
-        (self as any PacketBody).encodeExistential(into: &buffer)
+        encodePacket(into: &buffer)
     }
-}
-
-extension PacketBody {
-    fileprivate func encodeExistential(into buffer: inout ByteBuffer) { encode(into: &buffer) }
 }

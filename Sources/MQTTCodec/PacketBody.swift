@@ -18,7 +18,7 @@ extension PacketBody {
     }
 
     /// Appends the whole packet, growing `buffer` at most once.
-    func encode(into buffer: inout ByteBuffer) {
+    func encodePacket(into buffer: inout ByteBuffer) {
         let remaining = remainingLength
         buffer.reserveWritableCapacity(1 + ByteBuffer.remainingLengthSize(remaining) + remaining)
         buffer.writeInteger(Self.packetType.rawValue << 4 | fixedHeaderFlags)
