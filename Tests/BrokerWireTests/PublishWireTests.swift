@@ -155,3 +155,24 @@ import Testing
         for number in 0..<10 { #expect(try watcher.expectPublish().payloadString == "\(number)") }
     }
 }
+
+@Suite("Wire: $SYS is the broker's") struct SystemTopicWriteTests {
+    @Test("A client's PUBLISH to $SYS is acknowledged and dropped, as in Mosquitto [MQTT-3.3.5-2]")
+    func clientCannotWriteSystemTopics() throws {
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let reader = try broker.client()
+        try reader.connect(clientID: "reader")
+        try reader.subscribe("$SYS/#")
+        let spoofer = try broker.client()
+        try spoofer.connect(clientID: "spoofer")
+        try spoofer.publish("$SYS/broker/version", "spoofed", qos: .atLeastOnce, retain: true)
+        try spoofer.publish("$SYSTEM/ok", "not the broker's", qos: .atLeastOnce, packetID: 2)
+        try reader.expectSilence()
+        let later = try broker.client()
+        try later.connect(clientID: "later")
+        try later.subscribe("$SYSTEM/#")
+        try spoofer.publish("$SYSTEM/ok", "allowed", retain: true)
+        #expect(try later.expectPublish().payloadString == "allowed")
+    }
+}

@@ -18,19 +18,19 @@ extension BrokerShard {
         let clientID = connect.clientID.isEmpty ? assignClientID() : connect.clientID  // [MQTT-3.1.3-6]
 
         var sessionPresent = false
-        if let existing = sessionSlots[clientID] {
+        if let existing = sessionSlots[ClientIDKey(clientID)] {
             if let old = sessions[Int(existing)]!.connection {
                 actions.append(.log(.notice, "Client \(clientID) already connected, closing old connection."))
                 close(old, reason: .takenOver, actions: &actions)  // [MQTT-3.1.4-2]
             }
         }
         let slot: Int32
-        if let existing = sessionSlots[clientID], !connect.cleanSession {
+        if let existing = sessionSlots[ClientIDKey(clientID)], !connect.cleanSession {
             slot = existing
             sessionPresent = true  // [MQTT-3.2.2-2]
             context.statistics.clientsDisconnected.increment(by: -1)
         } else {
-            if let existing = sessionSlots[clientID] {
+            if let existing = sessionSlots[ClientIDKey(clientID)] {
                 if !sessions[Int(existing)]!.cleanSession { context.statistics.clientsDisconnected.increment(by: -1) }
                 discardSession(existing)  // [MQTT-3.1.2-6]
             }
@@ -77,7 +77,7 @@ extension BrokerShard {
     private func assignClientID() -> String {
         while true {
             let candidate = limits.autoIDPrefix + UUID().uuidString
-            if context.homeShard(of: candidate) == index && sessionSlots[candidate] == nil { return candidate }
+            if context.homeShard(of: candidate) == index && sessionSlots[ClientIDKey(candidate)] == nil { return candidate }
         }
     }
 

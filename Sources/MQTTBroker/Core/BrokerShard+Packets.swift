@@ -61,21 +61,27 @@ extension BrokerShard {
             return
         }
         let tooLarge = limits.messageSizeLimit > 0 && publish.payload.readableBytes > limits.messageSizeLimit
+        // `$SYS` belongs to the broker: a client's PUBLISH there is acknowledged and dropped, as
+        // Mosquitto's default access rules do [MQTT-3.3.5-2].
+        let denied = publish.topic.isSystemTopic
+        let dropped = tooLarge || denied
         if tooLarge {
             context.statistics.publishDropped.increment()
             let clientID = sessions[Int(slot)]!.clientID
             actions.append(.log(.notice, "Dropped too large PUBLISH from \(clientID) (\(publish.payload.readableBytes) bytes on \(publish.topic))."))
+        } else if denied {
+            actions.append(.log(.debug, "Denied PUBLISH from \(sessions[Int(slot)]!.clientID) to \(publish.topic)."))
         }
         switch publish.qos {
         case .atMostOnce:
-            if !tooLarge { route(Message(publish), actions: &actions) }
+            if !dropped { route(Message(publish), actions: &actions) }
         case .atLeastOnce:
-            if !tooLarge { route(Message(publish), actions: &actions) }
+            if !dropped { route(Message(publish), actions: &actions) }
             actions.append(.send(id, .pubAck(PubAck(packetID: publish.packetID!))))  // [MQTT-4.3.2-2]
         case .exactlyOnce:
             // Stored until PUBREL, so a resent PUBLISH with the same id is not delivered twice [MQTT-4.3.3-2].
             let packetID = publish.packetID!
-            if !tooLarge && sessions[Int(slot)]!.inboundAwaitingRelease[packetID] == nil {
+            if !dropped && sessions[Int(slot)]!.inboundAwaitingRelease[packetID] == nil {
                 sessions[Int(slot)]!.inboundAwaitingRelease[packetID] = Message(publish)
             }
             actions.append(.send(id, .pubRec(PubRec(packetID: packetID))))

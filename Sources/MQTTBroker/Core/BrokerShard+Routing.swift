@@ -30,7 +30,7 @@ extension BrokerShard {
 
     /// One shared-subscription delivery chosen for a session of this shard.
     public mutating func deliverShared(_ message: Message, _ delivery: SharedDelivery, actions: inout [BrokerAction]) {
-        guard let slot = sessionSlots[delivery.clientID] else { return }
+        guard let slot = sessionSlots[ClientIDKey(delivery.clientID)] else { return }
         deliver(message, toSession: slot, grantedQoS: delivery.qos, retain: false, actions: &actions)
     }
 

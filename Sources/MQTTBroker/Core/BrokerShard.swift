@@ -27,7 +27,7 @@ public struct BrokerShard {
 
     /// Indexed by `ConnectionID.slot`.
     var connections: [ConnectionRecord?] = []
-    var sessionSlots: [String: Int32] = [:]
+    var sessionSlots: [ClientIDKey: Int32] = [:]
     var sessions: [Session?] = []
     private var freeSessionSlots: [Int32] = []
     let tree = SubscriptionTree<Int32>()
@@ -89,7 +89,7 @@ public struct BrokerShard {
             dedupeSeen.append(0)
             dedupeQoS.append(.atMostOnce)
         }
-        sessionSlots[clientID] = slot
+        sessionSlots[ClientIDKey(clientID)] = slot
         return slot
     }
 
@@ -99,7 +99,7 @@ public struct BrokerShard {
         for subscription in session.subscriptions.values {
             removeSubscription(subscription, sessionSlot: slot, clientID: session.clientID)
         }
-        sessionSlots[session.clientID] = nil
+        sessionSlots[ClientIDKey(session.clientID)] = nil
         sessions[Int(slot)] = nil
         freeSessionSlots.append(slot)
     }

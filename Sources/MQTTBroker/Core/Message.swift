@@ -94,3 +94,14 @@ public final class Message: Sendable {
         Publish(topic: topic, payload: payload, qos: qos, packetID: packetID, retain: retain, dup: dup)
     }
 }
+
+extension TopicName {
+    /// `$SYS` or `$SYS/...`: the broker's own topics, which clients may read but not write.
+    var isSystemTopic: Bool {
+        bytes.withReadableBytes { bytes in
+            let prefix: [UInt8] = Array("$SYS".utf8)
+            guard bytes.count >= 4, bytes.prefix(4).elementsEqual(prefix) else { return false }
+            return bytes.count == 4 || bytes[4] == UInt8(ascii: "/")
+        }
+    }
+}

@@ -83,7 +83,7 @@ public final class SharedSubscriptions: Sendable {
                 groups.list.append(Group(filter: shared.filter))
                 groups.index[shared] = position
             }
-            if let member = groups.list[position]!.members.firstIndex(where: { $0.clientID == clientID }) {
+            if let member = groups.list[position]!.members.firstIndex(where: { $0.clientID.sameBytes(as: clientID) }) {
                 groups.list[position]!.members[member].qos = qos
                 return false
             }
@@ -99,7 +99,7 @@ public final class SharedSubscriptions: Sendable {
     public func unsubscribe(_ shared: SharedFilter, clientID: String) -> Bool {
         let removed = groups.withLock { groups in
             guard let position = groups.index[shared],
-                let member = groups.list[position]!.members.firstIndex(where: { $0.clientID == clientID })
+                let member = groups.list[position]!.members.firstIndex(where: { $0.clientID.sameBytes(as: clientID) })
             else { return false }
             groups.list[position]!.members.remove(at: member)
             if groups.list[position]!.next > member { groups.list[position]!.next -= 1 }

@@ -74,7 +74,7 @@ import Testing
         var harness = ShardHarness(shardCount: 2)
         let (id, actions) = harness.connect("", cleanSession: true, shard: 1)
         #expect(actions.connAcks(to: id) == [ConnAck(sessionPresent: false, returnCode: .accepted)])
-        let assigned = Array(harness.shards[1].sessionSlots.keys)
+        let assigned = harness.shards[1].sessionSlots.keys.map(\.id)
         #expect(assigned.count == 1)
         #expect(assigned.allSatisfy { $0.hasPrefix("auto-") && $0.count > "auto-".count })
         #expect(assigned.allSatisfy { harness.context.homeShard(of: $0) == 1 }, "the id is homed where it lives")
@@ -311,5 +311,17 @@ import Testing
         _ = harness.connected("persistent", cleanSession: false)
         #expect(statistics.clientsConnected.value == 1)
         #expect(statistics.clientsDisconnected.value == 0)
+    }
+}
+
+@Suite struct ClientIDComparisonTests {
+    @Test("client ids compare byte for byte: composed and decomposed 'é' are two sessions, not a takeover")
+    func clientIDsCompareBytes() {
+        var harness = ShardHarness()
+        let composed = harness.connected("caf\u{E9}")
+        let (decomposed, actions) = harness.connect("cafe\u{301}")
+        #expect(actions.closeReason(of: composed) == nil)
+        #expect(actions.connAcks(to: decomposed) == [ConnAck(sessionPresent: false, returnCode: .accepted)])
+        #expect(harness.shard.sessionCount == 2)
     }
 }
