@@ -42,14 +42,20 @@ SCENARIOS=(
     retained_set_replace_clear
     retained_wildcards
     sys_not_matched_by_wildcards
+    client_publish_to_sys_dropped
     will_on_kill
+    will_on_keepalive_timeout
     no_will_on_clean_disconnect
     persistent_session
     session_does_not_queue_qos0
+    unsubscribe_persistent
     shared_subscription
     wait_timeout
     large_payloads
     many_messages_in_order
+    fan_out_in_order
+    fan_in_per_publisher_order
+    overlapping_subscriptions
     count_limit
     empty_topic_levels
     utf8_topics
@@ -180,6 +186,28 @@ sc_sys_not_matched_by_wildcards() {
     assert_eq "'+/broker/version' must not match \$SYS/broker/version" "" "$(sub_out plus)"
 }
 
+# Mosquitto refuses client publishes to $SYS/... (its default ACL): the PUBLISH is acknowledged
+# and dropped, so a client can neither spoof broker statistics to subscribers nor replace the
+# retained $SYS/broker/version. Other '$' topics are the clients' to use.
+sc_client_publish_to_sys_dropped() {
+    local out
+    sub_bg sys -q 1 -t '$SYS/ix/#' -F '%t %p' || return
+    sub_bg dollar -q 1 -t '$ix/#' -F '%t %p' || return
+    pub -q 1 -t '$SYS/ix/spoof' -m spoofed
+    assert_status "mosquitto_pub -q 1 to \$SYS/ix/spoof" 0 $?
+    pub -q 1 -r -t '$SYS/broker/version' -m "spoofed version"
+    assert_status "mosquitto_pub -r to \$SYS/broker/version" 0 $?
+    pub -q 1 -t '$ix/own' -m "own dollar topic"
+    assert_status "mosquitto_pub to \$ix/own" 0 $?
+    sub_wait_count dollar 1
+    sub_stop sys dollar
+    assert_eq "client publish to \$SYS/ix/spoof is not delivered" "" "$(sub_out sys)"
+    assert_eq "client publish to \$ix/own is delivered" '$ix/own own dollar topic' "$(sub_out dollar)"
+    out=$(sub -t '$SYS/broker/version' -C 1 -W 5 -F '%t %p')
+    assert_match "retained \$SYS/broker/version is still the broker's" \
+        '^\$SYS/broker/version [a-z]+ version [0-9]' "$out"
+}
+
 # A client that dies without DISCONNECT (SIGKILL) has its will published [MQTT-3.1.2-8], with
 # the will's QoS and retain flag.
 sc_will_on_kill() {
@@ -194,6 +222,30 @@ sc_will_on_kill() {
     assert_eq "will delivered to a current subscriber" "$t 1 0 willer gone" "$(sub_out watch)"
     out=$(sub -q 2 -t "$t" -C 1 -W 5 -F '%t %q %r %p')
     assert_eq "retained will delivered to a new subscriber" "$t 1 1 willer gone" "$out"
+}
+
+# A client that goes silent (SIGSTOP) is disconnected once its keepalive has expired and its will
+# is published. -k 5 is the smallest keepalive mosquitto_sub accepts. The spec says within 1.5 x
+# keepalive [MQTT-3.1.2-24], i.e. 7.5 s; mosquitto 2.0.11 takes about 11.7 s, so the window is
+# "not before the keepalive, and within 15 s", and the time is printed.
+sc_will_on_keepalive_timeout() {
+    local t=ix/will/keepalive t0 ms pid
+    sub_bg watch -q 1 -t "$t" -F '%t %q %p' || return
+    sub_bg willer -i ix-silent -k 5 -t ix/will/dummy \
+        --will-topic "$t" --will-payload "went silent" --will-qos 1 || return
+    pid=$(sub_pid willer)
+    kill -STOP "$pid"
+    t0=$(date +%s%N)
+    IX_WAIT_TIMEOUT=16 sub_wait_count watch 1
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    sub_stop watch
+    assert_eq "will after the keepalive expired" "$t 1 went silent" "$(sub_out watch)"
+    echo "will arrived ${ms} ms after the client went silent"
+    if [ "$ms" -lt 5000 ] || [ "$ms" -gt 15000 ]; then
+        ix_fail "will arrived ${ms} ms after SIGSTOP; expected between 5000 (keepalive) and 15000"
+    fi
 }
 
 # A client that sends DISCONNECT has its will discarded [MQTT-3.1.2-10].
@@ -255,6 +307,29 @@ sc_session_does_not_queue_qos0() {
     sub_wait_count r 1
     sub_stop r
     assert_eq "only the QoS 1 message was queued" "$t 1 one, queued" "$(sub_out r)"
+}
+
+# mosquitto_sub -U removes a subscription from a persistent session: nothing published to it
+# afterwards is queued.
+sc_unsubscribe_persistent() {
+    local id=ix-unsub i
+    sub -c -i "$id" -q 1 -t ix/unsub/a -t ix/unsub/b -E
+    assert_status "persistent subscribe to two topics (-c -E)" 0 $?
+    sub_bg u -c -i "$id" -q 1 -U ix/unsub/a -t ix/unsub/c || return
+    for ((i = 0; i < IX_WAIT_TIMEOUT * 20; i++)); do
+        grep -q 'received UNSUBACK' "$WORK/u.raw" && break
+        sleep 0.05
+    done
+    grep -q 'received UNSUBACK' "$WORK/u.raw" || ix_fail "no UNSUBACK: $(cat "$WORK/u.raw")"
+    sub_stop u
+    pub -q 1 -t ix/unsub/a -m "to a (unsubscribed)"
+    pub -q 1 -t ix/unsub/b -m "to b"
+    pub -q 1 -t ix/unsub/c -m "to c"
+    sub_bg r -c -i "$id" -q 1 -t ix/unsub/d -F '%t %p' || return
+    sub_wait_count r 2
+    sub_stop r
+    assert_eq "queued for the remaining subscriptions only" "ix/unsub/b to b
+ix/unsub/c to c" "$(sub_out r | sort)"
 }
 
 # $share/group/filter: two members split the messages (each gets some, none twice, none lost,
@@ -330,6 +405,55 @@ sc_many_messages_in_order() {
         sub_wait "s$q" && assert_status "subscriber -C $n" 0 "$IX_STATUS"
         assert_eq "$n messages at QoS $q, in order" "$(sed "s/^/$q /" "$WORK/lines$q")" "$(sub_out "s$q")"
     done
+}
+
+# One publisher, ten subscribers (spread over the broker's loops): each gets every message once,
+# in order.
+sc_fan_out_in_order() {
+    local i n=200 expected
+    expected=$(seq -f 'fan-out %03g' 1 "$n")
+    for ((i = 1; i <= 10; i++)); do sub_bg "s$i" -q 1 -t ix/fanout -F '%p' || return; done
+    printf '%s\n' "$expected" | pub -q 1 -t ix/fanout -l
+    assert_status "mosquitto_pub -l" 0 $?
+    for ((i = 1; i <= 10; i++)); do sub_wait_count "s$i" "$n"; done
+    sub_stop s1 s2 s3 s4 s5 s6 s7 s8 s9 s10
+    for ((i = 1; i <= 10; i++)); do
+        assert_eq "subscriber $i of 10" "$expected" "$(sub_out "s$i")"
+    done
+}
+
+# Five publishers at once, one subscriber: every message arrives once, and each publisher's
+# messages keep their order [MQTT-4.6.0-6].
+sc_fan_in_per_publisher_order() {
+    local p n=200 pids=()
+    sub_bg s -q 1 -t 'ix/fanin/#' -F '%t %p' || return
+    for p in 1 2 3 4 5; do
+        seq -f "pub$p %03g" 1 "$n" | pub -q 1 -t "ix/fanin/$p" -l &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do
+        wait "$p"
+        assert_status "concurrent mosquitto_pub -l" 0 $?
+    done
+    sub_wait_count s $((5 * n))
+    sub_stop s
+    assert_eq "total messages" $((5 * n)) "$(sub_count s)"
+    for p in 1 2 3 4 5; do
+        assert_eq "publisher $p: all messages, in its order" \
+            "$(seq -f "ix/fanin/$p pub$p %03g" 1 "$n")" "$(sub_out s | grep "^ix/fanin/$p ")"
+    done
+}
+
+# One client with overlapping subscriptions ('ix/ov/#' and 'ix/ov/+') gets one copy of a message
+# that matches both (mosquitto 2.0 behaviour; [MQTT-3.3.5-1] allows either).
+sc_overlapping_subscriptions() {
+    sub_bg s -q 1 -t 'ix/ov/#' -t 'ix/ov/+' -F '%t %q %p' || return
+    pub -q 1 -t ix/ov/a -m first
+    pub -q 1 -t ix/ov/a/b -m second
+    sub_wait_count s 2
+    sub_stop s
+    assert_eq "one copy per message" "ix/ov/a 1 first
+ix/ov/a/b 1 second" "$(sub_out s)"
 }
 
 # -C N: exit 0 after exactly N messages; retained messages count.
