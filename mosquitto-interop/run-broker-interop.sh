@@ -665,8 +665,21 @@ case " $IX_BROKERS " in *" starling "*)
 esac
 
 IX_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mosquitto-interop.XXXXXX")
+IX_CURRENT=
 trap 'for d in "$IX_RUN_DIR"/*/; do ix_kill_tracked "$d/pids"; done' EXIT
-trap 'echo "interrupted"; exit 130' INT TERM
+# The scenario runs under `timeout`, which puts itself in a process group of its own (so that a
+# timeout kills everything the scenario started), so a terminal's Ctrl-C does not reach it:
+# forward INT/TERM to that group. The runner waits for it with `wait`, which a trapped signal
+# interrupts at once.
+ix_interrupted() {
+    echo "interrupted; logs in $IX_RUN_DIR"
+    if [ -n "$IX_CURRENT" ]; then
+        kill -TERM -- "-$IX_CURRENT" 2>/dev/null || kill -TERM "$IX_CURRENT" 2>/dev/null
+        ix_wait_exit "$IX_CURRENT" 8
+    fi
+    exit 130
+}
+trap ix_interrupted INT TERM
 
 passed=0 failed=0 skipped=0 started=$SECONDS
 declare -A result=()
@@ -678,8 +691,11 @@ for scenario in "${selected[@]}"; do
         mkdir -p "$dir"
         t0=$(date +%s%N)
         IX_WORK=$dir timeout -k 5 "$IX_SCENARIO_TIMEOUT" bash "$IX_SELF" --one "$scenario" "$broker" \
-            >"$dir/output" 2>&1 </dev/null
+            >"$dir/output" 2>&1 </dev/null &
+        IX_CURRENT=$!
+        wait "$IX_CURRENT"
         rc=$?
+        IX_CURRENT=
         ix_kill_tracked "$dir/pids"
         took=$((($(date +%s%N) - t0) / 100000000))
         took="$((took / 10)).$((took % 10))s"
