@@ -49,6 +49,7 @@ SCENARIOS=(
     persistent_session
     session_does_not_queue_qos0
     unsubscribe_persistent
+    offline_queue_limit
     shared_subscription
     wait_timeout
     large_payloads
@@ -62,6 +63,7 @@ SCENARIOS=(
     empty_client_id
     mqtt5_refused
     mqtt31
+    credentials_accepted
 )
 
 # --- scenarios ---------------------------------------------------------------------------------
@@ -327,6 +329,21 @@ sc_unsubscribe_persistent() {
     sub_stop r
     assert_eq "queued for the remaining subscriptions only" "ix/unsub/b to b
 ix/unsub/c to c" "$(sub_out r | sort)"
+}
+
+# An offline persistent session queues at most max_queued_messages (1000 by default in both
+# brokers) QoS 1/2 messages; later ones are dropped, the queued ones come back in order.
+sc_offline_queue_limit() {
+    local id=ix-limit t=ix/limit n=1100
+    sub -c -i "$id" -q 1 -t "$t" -E
+    assert_status "persistent subscribe (-c -E)" 0 $?
+    seq -f 'queued %04g' 1 "$n" | pub -q 1 -t "$t" -l
+    assert_status "mosquitto_pub -l ($n lines)" 0 $?
+    sub_bg r -c -i "$id" -q 1 -t "$t" -F '%p' || return
+    sub_wait_count r 1000
+    sub_stop r
+    echo "received $(sub_count r) of $n"
+    assert_eq "the first 1000 queued messages, in order" "$(seq -f 'queued %04g' 1 1000)" "$(sub_out r)"
 }
 
 # $share/group/filter: two members split the messages (each gets some, none twice, none lost,
@@ -610,6 +627,20 @@ ix/v31/b 2 from 3.1.1 q2"
     pub -V 31 -r -q 1 -t ix/v31/kept -m "kept by 3.1"
     out=$(sub -V 31 -t ix/v31/kept -C 1 -W 5 -F '%t %r %p')
     assert_eq "retained over 3.1" "ix/v31/kept 1 kept by 3.1" "$out"
+}
+
+# With allow_anonymous true and no password file, any user name and password are accepted.
+sc_credentials_accepted() {
+    local out
+    sub_bg s -u someone -P secret -q 1 -t ix/creds -F '%t %p' || return
+    pub -u other -P "pa ss" -q 1 -t ix/creds -m "with credentials"
+    assert_status "mosquitto_pub -u -P" 0 $?
+    pub -u "user only" -q 1 -t ix/creds -m "user name only"
+    assert_status "mosquitto_pub -u (no password)" 0 $?
+    sub_wait_count s 2
+    sub_stop s
+    assert_eq "messages from clients with credentials" "ix/creds with credentials
+ix/creds user name only" "$(sub_out s)"
 }
 
 # --- one run -----------------------------------------------------------------------------------
