@@ -9,6 +9,7 @@
 # even by the runner after the scenario's own shell was killed by its timeout.
 
 IX_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034  # used by the scripts that source this file
 IX_ROOT=$(cd "$IX_LIB_DIR/.." && pwd)
 
 : "${MOSQUITTO:=$(command -v mosquitto || echo /usr/sbin/mosquitto)}"
@@ -28,6 +29,7 @@ ix_starttime() { # PID -> field 22 of /proc/PID/stat, empty if gone
     local stat
     stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
     stat=${stat##*) }          # the command name may hold spaces; fields restart after ") "
+    # shellcheck disable=SC2086  # split into fields on purpose
     set -- $stat
     echo "${20}"
 }
@@ -271,7 +273,6 @@ ix_die() {
 # ix_skip REASON: this scenario does not apply to this broker (exit 77, counted as skipped).
 ix_skip() {
     printf 'SKIP: %s\n' "$*"
-    IX_SKIPPED=1
     exit 77
 }
 

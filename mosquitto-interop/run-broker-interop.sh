@@ -20,6 +20,7 @@
 # status is 0 only if M is 0. Skipped runs (a scenario that does not apply to a broker) are
 # reported on the line before.
 
+# shellcheck disable=SC2016  # '$SYS/...', '$share/...' and '%t %p' are literal on purpose
 set -uo pipefail
 IX_CALLER_PWD=$PWD
 IX_SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
@@ -368,8 +369,9 @@ sc_shared_subscription() {
     assert_eq "ordinary subscriber gets every message in order" "$expected" "$(sub_out all)"
     assert_eq "group members together get every message exactly once" "$expected" \
         "$(printf '%s\n%s\n' "$g1" "$g2" | grep -v '^$' | sort)"
-    [ -n "$g1" ] && [ -n "$g2" ] ||
+    if [ -z "$g1" ] || [ -z "$g2" ]; then
         ix_fail "messages not split between the group members (member 1 got $(sub_count g1), member 2 got $(sub_count g2))"
+    fi
     assert_eq "member 1 gets its share in publish order" "$(printf '%s\n' "$g1" | sort)" "$g1"
     assert_eq "member 2 gets its share in publish order" "$(printf '%s\n' "$g2" | sort)" "$g2"
     echo "split: member 1 got $(sub_count g1), member 2 got $(sub_count g2)"
@@ -658,7 +660,7 @@ ix_run_one() { # SCENARIO BROKER
     "sc_$scenario"
     ix_stop_broker
     if [ "$IX_FAILURES" -gt 0 ]; then
-        ix_broker_log_tail
+        ix_broker_log_tail 15
         exit 1
     fi
     exit 0
@@ -699,6 +701,7 @@ esac
 
 IX_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mosquitto-interop.XXXXXX")
 IX_CURRENT=
+# shellcheck disable=SC2154  # d is the loop variable inside the trap
 trap 'for d in "$IX_RUN_DIR"/*/; do ix_kill_tracked "$d/pids"; done' EXIT
 # The scenario runs under `timeout`, which puts itself in a process group of its own (so that a
 # timeout kills everything the scenario started), so a terminal's Ctrl-C does not reach it:
