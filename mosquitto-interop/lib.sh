@@ -178,7 +178,13 @@ sub_bg() {
     ix_track "$pid"
     local i
     for ((i = 0; i < IX_WAIT_TIMEOUT * 20; i++)); do
-        grep -q '^Subscribed (mid: [0-9]*):' "$WORK/$name.raw" 2>/dev/null && return 0
+        local granted
+        if granted=$(grep -a -m 1 '^Subscribed (mid: [0-9]*):' "$WORK/$name.raw" 2>/dev/null); then
+            case " ${granted#*): } " in
+            *" 128 "*) ix_fail "subscriber $name: the broker refused a subscription (SUBACK 0x80): $granted" ;;
+            esac
+            return 0
+        fi
         if ! ix_alive "$pid"; then
             ix_fail "subscriber $name exited before its SUBACK arrived: $(cat "$WORK/$name.raw" "$WORK/$name.err")"
             return 1
