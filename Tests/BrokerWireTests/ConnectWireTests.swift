@@ -99,3 +99,33 @@ import Testing
         #expect(elapsed >= .milliseconds(1400))
     }
 }
+
+@Suite("Wire: listener and packet limits") struct ListenerLimitWireTests {
+    @Test("max_connections: a listener that is full closes new connections; a place frees on close")
+    func maxConnections() throws {
+        let broker = try TestBroker { $0.listeners[0].maximumConnections = 1 }
+        defer { broker.stop() }
+        let first = try broker.client()
+        try first.connect(clientID: "first")
+        let second = try broker.client()
+        #expect(try second.expectClosed().isEmpty)
+        first.close()
+        var admitted = false
+        for _ in 0..<50 where !admitted {
+            let third = try broker.client()
+            try third.send(.connect(Connect(clientID: "third")))
+            admitted = (try? third.nextPacket(timeoutMilliseconds: 200)) == .some(.connAck(ConnAck()))
+        }
+        #expect(admitted)
+    }
+
+    @Test("max_packet_size: a larger packet closes the connection before its body arrives")
+    func maxPacketSize() throws {
+        let broker = try TestBroker { $0.limits.maximumPacketSize = 100 }
+        defer { broker.stop() }
+        let client = try broker.client()
+        try client.connect(clientID: "big")
+        try client.send(bytes: [0x30, 0xC8, 0x01])  // PUBLISH announcing 200 bytes; none follow
+        #expect(try client.expectClosed().isEmpty)
+    }
+}

@@ -4,6 +4,14 @@ public struct BrokerLimits: Sendable, Hashable {
     public var maximumInFlightMessages = 20
     /// `max_queued_messages`: QoS 1/2 messages queued per client beyond the in-flight window; 0 means no limit.
     public var maximumQueuedMessages = 1000
+    /// `max_queued_bytes`: payload bytes queued per client beyond the in-flight window; 0 means no limit.
+    public var maximumQueuedBytes = 0
+    /// `max_packet_size`: largest whole packet accepted from a client; larger ones close the connection.
+    public var maximumPacketSize: Int?
+    /// `upgrade_outgoing_qos`: deliver at the granted QoS even when the message's is lower.
+    public var upgradeOutgoingQoS = false
+    /// `persistent_client_expiration`: seconds after which a disconnected persistent session is removed.
+    public var persistentSessionExpiration: Int?
     /// `message_size_limit`: largest accepted PUBLISH payload in bytes; 0 means no limit.
     public var messageSizeLimit = 0
     /// `max_keepalive`: largest keep alive a client may ask for, in seconds.
@@ -26,4 +34,18 @@ public struct BrokerLimits: Sendable, Hashable {
     public var maximumPendingOutputBytes = 4 * 1024 * 1024
 
     public init() {}
+}
+
+extension BrokerLimits {
+    /// The largest remaining length whose whole packet fits in `maximumPacketSize`.
+    public var maximumRemainingLength: Int {
+        guard let packetSize = maximumPacketSize else { return 268_435_455 }
+        var best = 0
+        for lengthBytes in 1...4 {
+            let remaining = packetSize - 1 - lengthBytes
+            let fits = remaining >= 0 && remaining < 1 << (7 * lengthBytes)
+            if fits { best = max(best, remaining) }
+        }
+        return min(best, 268_435_455)
+    }
 }

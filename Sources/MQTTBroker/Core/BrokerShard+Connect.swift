@@ -39,6 +39,7 @@ extension BrokerShard {
         sessions[Int(slot)]!.cleanSession = connect.cleanSession
         sessions[Int(slot)]!.connection = id
         sessions[Int(slot)]!.will = connect.will?.detached
+        sessions[Int(slot)]!.disconnectedAt = nil
         record.session = slot
         record.keepAlive = connect.keepAlive
         connections[Int(id.slot)] = record

@@ -43,6 +43,7 @@ extension BrokerShard {
         if session.cleanSession {
             discardSession(slot)
         } else {
+            sessions[Int(slot)]!.disconnectedAt = latestTime
             context.statistics.clientsDisconnected.increment()
         }
     }
@@ -61,6 +62,8 @@ extension BrokerShard {
     /// Closes connections silent for more than 1.5 times their keep alive [MQTT-3.1.2-24] and those
     /// that did not send CONNECT in time.
     public mutating func checkTimeouts(now: Instant, actions: inout [BrokerAction]) {
+        latestTime = now
+        if let expiration = limits.persistentSessionExpiration { expireSessions(after: .seconds(expiration), now: now, actions: &actions) }
         for slot in connections.indices {
             guard let record = connections[slot] else { continue }
             if record.session == nil {
@@ -73,6 +76,18 @@ extension BrokerShard {
                     close(record.id, reason: .keepAliveTimeout, actions: &actions)
                 }
             }
+        }
+    }
+
+    /// Removes persistent sessions whose client has been away longer than `persistent_client_expiration`.
+    private mutating func expireSessions(after expiration: Duration, now: Instant, actions: inout [BrokerAction]) {
+        for slot in sessions.indices {
+            guard let session = sessions[slot], session.connection == nil, let since = session.disconnectedAt,
+                now.since(since) > expiration
+            else { continue }
+            actions.append(.log(.notice, "Expiring client \(session.clientID) due to timeout."))
+            context.statistics.clientsDisconnected.increment(by: -1)
+            discardSession(Int32(slot))
         }
     }
 

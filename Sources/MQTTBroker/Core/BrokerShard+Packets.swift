@@ -7,6 +7,7 @@ extension BrokerShard {
     /// A decoded packet arrived on `id`.
     public mutating func received(_ packet: Packet, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]) {
         guard var record = record(id) else { return }
+        latestTime = now
         record.lastReceived = now
         connections[Int(id.slot)] = record
         guard let slot = record.session else {

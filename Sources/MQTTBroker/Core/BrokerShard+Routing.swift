@@ -63,9 +63,10 @@ extension BrokerShard {
         }
     }
 
-    /// Offers a message to one session at min(message QoS, granted QoS) [MQTT-3.8.4-6].
+    /// Offers a message to one session at min(message QoS, granted QoS) [MQTT-3.8.4-6], or at the
+    /// granted QoS with `upgrade_outgoing_qos`.
     mutating func deliver(_ message: Message, toSession slot: Int32, grantedQoS: QoS, retain: Bool, actions: inout [BrokerAction]) {
-        let qos = min(message.qos, grantedQoS)
+        let qos = limits.upgradeOutgoingQoS ? grantedQoS : min(message.qos, grantedQoS)
         let connection = sessions[Int(slot)]!.connection
         if qos == .atMostOnce {
             if let connection {

@@ -31,6 +31,8 @@ public struct BrokerShard {
     var sessions: [Session?] = []
     private var freeSessionSlots: [Int32] = []
     let tree = SubscriptionTree<Int32>()
+    /// The time of the latest event, for timestamps taken where no event time is passed in.
+    var latestTime = Instant(nanoseconds: 0)
 
     // Scratch space reused across calls so the publish path does not allocate.
     var matches: [(Int32, QoS)] = []
@@ -67,6 +69,7 @@ public struct BrokerShard {
             connections.append(contentsOf: repeatElement(nil, count: slot + 1 - connections.count))
         }
         connections[slot] = ConnectionRecord(id: id, peer: peer, openedAt: now, lastReceived: now)
+        latestTime = now
     }
 
     /// The client id of a connected connection (logs).

@@ -56,15 +56,19 @@ struct OutboundFlow {
 
     let maximumInFlight: Int
     let maximumQueued: Int
+    let maximumQueuedBytes: Int
+    /// Payload bytes in `queue`.
+    private(set) var queuedBytes = 0
     /// In sending order; the window is small (20 by default), so a linear scan is the fast choice.
     private(set) var inFlight: [InFlight] = []
     private var idsInUse = Set<UInt16>()
     private(set) var queue = RingBuffer<PendingDelivery>()
     private var nextPacketID = PacketID.first
 
-    init(maximumInFlight: Int, maximumQueued: Int) {
+    init(maximumInFlight: Int, maximumQueued: Int, maximumQueuedBytes: Int = 0) {
         self.maximumInFlight = maximumInFlight > 0 ? min(maximumInFlight, Self.packetIDCount) : Self.packetIDCount
         self.maximumQueued = maximumQueued
+        self.maximumQueuedBytes = maximumQueuedBytes
     }
 
     private var windowIsFull: Bool { inFlight.count >= maximumInFlight }
@@ -77,7 +81,10 @@ struct OutboundFlow {
             return .send(delivery.qos == .atMostOnce ? nil : start(delivery))
         }
         if maximumQueued > 0 && queue.count >= maximumQueued { return .dropped }
+        let size = delivery.message.payloadLength
+        if maximumQueuedBytes > 0 && queuedBytes + size > maximumQueuedBytes { return .dropped }
         queue.append(delivery)
+        queuedBytes += size
         return .queued
     }
 
@@ -86,6 +93,7 @@ struct OutboundFlow {
     mutating func releaseQueued(into sends: inout [(PacketID?, PendingDelivery)]) {
         while let next = queue.first, next.qos == .atMostOnce || !windowIsFull {
             _ = queue.popFirst()
+            queuedBytes -= next.message.payloadLength
             sends.append((next.qos == .atMostOnce ? nil : start(next), next))
         }
     }

@@ -4,6 +4,7 @@
 // [MQTT-3.1.2-4].
 
 import MQTTCodec
+import Reactor
 
 /// One subscription of a session.
 struct SessionSubscription {
@@ -27,10 +28,14 @@ struct Session {
     var inboundAwaitingRelease: [PacketID: Message] = [:]
     /// The will of the attached connection [MQTT-3.1.2-8].
     var will: Will?
+    /// When the last connection of a persistent session ended (persistent_client_expiration).
+    var disconnectedAt: Instant?
 
     init(clientID: String, cleanSession: Bool, limits: BrokerLimits) {
         self.clientID = clientID
         self.cleanSession = cleanSession
-        self.outbound = OutboundFlow(maximumInFlight: limits.maximumInFlightMessages, maximumQueued: limits.maximumQueuedMessages)
+        self.outbound = OutboundFlow(
+            maximumInFlight: limits.maximumInFlightMessages, maximumQueued: limits.maximumQueuedMessages,
+            maximumQueuedBytes: limits.maximumQueuedBytes)
     }
 }

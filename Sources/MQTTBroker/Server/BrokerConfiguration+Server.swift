@@ -5,16 +5,21 @@ extension BrokerConfiguration {
     /// IPv6 half is optional, as is `::1` in local only mode, so a host without IPv6 still starts.
     public var listenAddresses: [ListenAddress] {
         listeners.flatMap { listener -> [ListenAddress] in
+            let maximum = listener.maxConnections
             if let address = listener.address {
-                return [ListenAddress(host: address, port: listener.port, isOptional: isLocalOnly && listener.socketDomain == .ipv6)]
+                return [
+                    ListenAddress(
+                        host: address, port: listener.port, isOptional: isLocalOnly && listener.socketDomain == .ipv6,
+                        maximumConnections: maximum)
+                ]
             }
             switch listener.socketDomain {
-            case .ipv4: return [ListenAddress(host: "0.0.0.0", port: listener.port)]
-            case .ipv6: return [ListenAddress(host: "::", port: listener.port)]
+            case .ipv4: return [ListenAddress(host: "0.0.0.0", port: listener.port, maximumConnections: maximum)]
+            case .ipv6: return [ListenAddress(host: "::", port: listener.port, maximumConnections: maximum)]
             case nil:
                 return [
-                    ListenAddress(host: "0.0.0.0", port: listener.port),
-                    ListenAddress(host: "::", port: listener.port, isOptional: true),
+                    ListenAddress(host: "0.0.0.0", port: listener.port, maximumConnections: maximum),
+                    ListenAddress(host: "::", port: listener.port, isOptional: true, maximumConnections: maximum),
                 ]
             }
         }
@@ -33,6 +38,10 @@ extension BrokerConfiguration {
         limits.queueQoS0Messages = queueQoS0Messages
         limits.autoIDPrefix = autoIDPrefix
         limits.logsConnectionMessages = logging.connectionMessages
+        limits.maximumQueuedBytes = maxQueuedBytes
+        limits.maximumPacketSize = maxPacketSize
+        limits.upgradeOutgoingQoS = upgradeOutgoingQoS
+        limits.persistentSessionExpiration = persistentClientExpiration
         return limits
     }
 

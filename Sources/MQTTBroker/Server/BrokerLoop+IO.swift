@@ -6,7 +6,8 @@ import Reactor
 
 extension BrokerLoop {
     /// Accepts what is pending, a bounded number per pass so one busy listener cannot starve the rest.
-    mutating func acceptConnections(from listener: TCPListener, now: Instant) {
+    mutating func acceptConnections(fromListener listenerIndex: Int, now: Instant) {
+        let listener = listeners[listenerIndex]
         for _ in 0..<64 {
             let accepted: (Socket, SocketAddress)?
             do {
@@ -16,8 +17,13 @@ extension BrokerLoop {
                 return
             }
             guard let (socket, peer) = accepted else { return }
+            guard listenerLimits[listenerIndex].admit() else {
+                log.log(.notice, "Client connection from \(peer.host) denied: max_connections exceeded.")
+                socket.close()
+                continue
+            }
             socket.setNoDelay()
-            guard let id = allocateSlot(socket, peer: peer) else { continue }
+            guard let id = allocateSlot(socket, peer: peer, listener: listenerIndex) else { continue }
             shard.connectionOpened(id, peer: peer.description, now: now)
         }
     }
@@ -104,15 +110,16 @@ extension BrokerLoop {
     /// Moves a connection to the loop that owns its client id's sessions.
     private mutating func handOff(_ slot: Int, id: ConnectionID, to home: Int, connect: Connect, leftover: ByteBuffer) {
         guard let socket = slots[slot].socket, let peer = slots[slot].peer else { return }
+        let listener = slots[slot].listener
         poller.unregister(socket)
         shard.connectionHandedOff(id)
         releaseSlot(slot)
-        outboxes[home].append(.adopt(socket, peer: peer, connect: connect, leftover: leftover))
+        outboxes[home].append(.adopt(socket, peer: peer, listener: listener, connect: connect, leftover: leftover))
     }
 
     /// Takes over a connection handed over by another loop, its CONNECT already decoded.
-    mutating func adopt(_ socket: Socket, peer: SocketAddress, connect: Connect, leftover: ByteBuffer, now: Instant) {
-        guard let id = allocateSlot(socket, peer: peer) else { return }
+    mutating func adopt(_ socket: Socket, peer: SocketAddress, listener: Int, connect: Connect, leftover: ByteBuffer, now: Instant) {
+        guard let id = allocateSlot(socket, peer: peer, listener: listener) else { return }
         let slot = Int(id.slot)
         slots[slot].sawFirstPacket = true
         shard.connectionOpened(id, peer: peer.description, now: now)

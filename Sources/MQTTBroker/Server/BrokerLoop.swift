@@ -22,9 +22,10 @@ struct BrokerLoop: EventLoopHandler {
     let poller: Poller
     let mailboxes: [Mailbox<LoopJob>]
     let listeners: [TCPListener]
+    let listenerLimits: [ListenerLimit]
     let signals: SignalReader?
     let log: BrokerLog
-    let decoder = PacketDecoder()
+    let decoder: PacketDecoder
     var systemTopics: SystemTopicPublisher?
 
     var slots: [ConnectionSlot] = []
@@ -39,14 +40,16 @@ struct BrokerLoop: EventLoopHandler {
 
     init(
         index: Int, context: BrokerContext, poller: Poller, mailboxes: [Mailbox<LoopJob>], listeners: [TCPListener],
-        signals: SignalReader?, log: BrokerLog, systemTopics: SystemTopicPublisher?
+        listenerLimits: [ListenerLimit], signals: SignalReader?, log: BrokerLog, systemTopics: SystemTopicPublisher?
     ) throws(SystemError) {
         self.index = index
         self.context = context
         self.shard = BrokerShard(index: index, context: context)
+        self.decoder = PacketDecoder(maximumRemainingLength: context.limits.maximumRemainingLength)
         self.poller = poller
         self.mailboxes = mailboxes
         self.listeners = listeners
+        self.listenerLimits = listenerLimits
         self.signals = signals
         self.log = log
         self.systemTopics = systemTopics
@@ -61,7 +64,7 @@ struct BrokerLoop: EventLoopHandler {
 
     mutating func ready(token: UInt64, events: ReadyEvents, now: Instant) {
         if token & listenerTokenBase != 0 {
-            acceptConnections(from: listeners[Int(token & ~listenerTokenBase)], now: now)
+            acceptConnections(fromListener: Int(token & ~listenerTokenBase), now: now)
         } else if token == signalToken {
             handleSignals()
         } else {
@@ -76,8 +79,8 @@ struct BrokerLoop: EventLoopHandler {
         mailboxes[index].take(into: &jobs)
         for job in jobs {
             switch job {
-            case .adopt(let socket, let peer, let connect, let leftover):
-                adopt(socket, peer: peer, connect: connect, leftover: leftover, now: now)
+            case .adopt(let socket, let peer, let listener, let connect, let leftover):
+                adopt(socket, peer: peer, listener: listener, connect: connect, leftover: leftover, now: now)
             case .forward(let message):
                 shard.deliverForwarded(message, actions: &actions)
             case .forwardShared(let message, let delivery):
@@ -118,7 +121,7 @@ struct BrokerLoop: EventLoopHandler {
         return slot
     }
 
-    mutating func allocateSlot(_ socket: Socket, peer: SocketAddress) -> ConnectionID? {
+    mutating func allocateSlot(_ socket: Socket, peer: SocketAddress, listener: Int) -> ConnectionID? {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = Int(free)
@@ -131,12 +134,14 @@ struct BrokerLoop: EventLoopHandler {
         slots[slot].generation = generation
         slots[slot].socket = socket
         slots[slot].peer = peer
+        slots[slot].listener = listener
         let id = ConnectionID(slot: UInt32(slot), generation: generation)
         do {
             try poller.register(socket, token: id.token, interest: .readable)
         } catch {
             log.log(.error, "Unable to watch connection from \(peer): \(error).")
             releaseSlot(slot)
+            listenerLimits[listener].release()
             socket.close()
             return nil
         }
@@ -160,6 +165,7 @@ struct BrokerLoop: EventLoopHandler {
     mutating func closeSocket(_ slot: Int) {
         guard let socket = slots[slot].socket else { return }
         socket.close()
+        listenerLimits[slots[slot].listener].release()
         releaseSlot(slot)
     }
 

@@ -13,11 +13,14 @@ public struct ListenAddress: Sendable, Hashable {
     public var port: UInt16
     /// A listener the broker runs without if it cannot be bound (`::` or `::1` on a host without IPv6).
     public var isOptional: Bool
+    /// `max_connections`: clients this listener holds at once; nil means no limit.
+    public var maximumConnections: Int?
 
-    public init(host: String, port: UInt16, isOptional: Bool = false) {
+    public init(host: String, port: UInt16, isOptional: Bool = false, maximumConnections: Int? = nil) {
         self.host = host
         self.port = port
         self.isOptional = isOptional
+        self.maximumConnections = maximumConnections
     }
 }
 
@@ -46,6 +49,7 @@ public final class BrokerServer: Sendable {
     /// Optional listeners that could not be bound, and why.
     public let skippedListeners: [(ListenAddress, SystemError)]
     private let listeners: [TCPListener]
+    private let listenerLimits: [ListenerLimit]
     private let mailboxes: [Mailbox<LoopJob>]
     private let threads = Mutex<[LoopThread]>([])
     private let options: BrokerServerOptions
@@ -55,10 +59,12 @@ public final class BrokerServer: Sendable {
         self.options = options
         context = BrokerContext(limits: options.limits, shardCount: options.threads)
         var listeners: [TCPListener] = []
+        var limits: [ListenerLimit] = []
         var skipped: [(ListenAddress, SystemError)] = []
         for address in options.listeners {
             do {
                 listeners.append(try TCPListener.bind(host: address.host, port: address.port))
+                limits.append(ListenerLimit(maximum: address.maximumConnections))
             } catch where address.isOptional {
                 skipped.append((address, error))
             } catch {
@@ -67,6 +73,7 @@ public final class BrokerServer: Sendable {
             }
         }
         self.listeners = listeners
+        self.listenerLimits = limits
         self.skippedListeners = skipped
         boundAddresses = listeners.map(\.localAddress)
         var mailboxes: [Mailbox<LoopJob>] = []
@@ -85,6 +92,7 @@ public final class BrokerServer: Sendable {
                 ? SystemTopicPublisher(context: context, intervalSeconds: options.sysInterval, now: .now()) : nil
             let loop = try BrokerLoop(
                 index: index, context: context, poller: poller, mailboxes: mailboxes, listeners: listeners,
+                listenerLimits: listenerLimits,
                 signals: signals, log: options.log, systemTopics: systemTopics)
             let log = options.log
             let box = UncheckedTransfer(loop)
@@ -120,4 +128,31 @@ public final class BrokerServer: Sendable {
 private struct UncheckedTransfer<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// How many connections one listener holds, against its `max_connections`. Shared by every loop.
+final class ListenerLimit: Sendable {
+    let maximum: Int?
+    private let current = Atomic<Int>(0)
+
+    init(maximum: Int?) {
+        self.maximum = maximum.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Takes a place for a new connection; false when the listener is full.
+    func admit() -> Bool {
+        guard let maximum else {
+            current.add(1, ordering: .relaxed)
+            return true
+        }
+        while true {
+            let now = current.load(ordering: .relaxed)
+            guard now < maximum else { return false }
+            if current.compareExchange(expected: now, desired: now + 1, ordering: .relaxed).exchanged { return true }
+        }
+    }
+
+    func release() {
+        current.subtract(1, ordering: .relaxed)
+    }
 }
