@@ -33,7 +33,11 @@ public final class WireClient {
         socket.setNoDelay()
     }
 
-    deinit { socket.close() }
+    /// Closes only what `close()` has not: a second close could hit a descriptor another test has
+    /// been given since.
+    deinit {
+        if !isClosed { socket.close() }
+    }
 
     /// Closes the TCP connection without DISCONNECT.
     public func close() {

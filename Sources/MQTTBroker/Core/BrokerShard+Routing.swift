@@ -69,11 +69,13 @@ extension BrokerShard {
         let qos = limits.upgradeOutgoingQoS ? grantedQoS : min(message.qos, grantedQoS)
         let connection = sessions[Int(slot)]!.connection
         if qos == .atMostOnce {
-            if let connection {
+            // Straight out, unless earlier messages still wait in the queue: then behind them, so a
+            // publisher's messages keep their order [MQTT-4.6.0-6].
+            if let connection, sessions[Int(slot)]!.outbound.queue.isEmpty {
                 actions.append(.deliver(connection, message, qos: .atMostOnce, packetID: nil, retain: retain, dup: false))
                 return
             }
-            guard limits.queueQoS0Messages else { return }  // queue_qos0_messages
+            guard connection != nil || limits.queueQoS0Messages else { return }  // queue_qos0_messages
         }
         let delivery = PendingDelivery(message: message, qos: qos, retain: retain)
         switch sessions[Int(slot)]!.outbound.admit(delivery, online: connection != nil) {

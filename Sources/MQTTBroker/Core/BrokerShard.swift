@@ -78,6 +78,14 @@ public struct BrokerShard {
         return sessions[Int(slot)]?.clientID
     }
 
+    /// The client ids of the sessions homed here (diagnostics, tests).
+    var clientIDs: [String] { sessionSlots.keys.map(\.id) }
+
+    /// The session of `clientID`, if this shard has one (diagnostics, tests).
+    func session(of clientID: String) -> Session? {
+        sessionSlots[ClientIDKey(clientID)].flatMap { sessions[Int($0)] }
+    }
+
     // MARK: Sessions
 
     mutating func createSession(clientID: String, cleanSession: Bool) -> Int32 {

@@ -60,14 +60,7 @@ import Testing
             unacknowledged += released.compactMap(\.packetID)
         }
         #expect(received.filter { $0.qos == .atLeastOnce }.map(\.payload) == ["q1-a", "q1-b"])
-        withKnownIssue(
-            """
-            BUG: with queue_qos0_messages, BrokerShard.deliver sends a QoS 0 message to an online session \
-            at once, overtaking QoS 0 messages still queued behind a full in-flight window
-            """
-        ) {
-            #expect(received.filter { $0.qos == .atMostOnce }.map(\.payload) == ["q0-c", "q0-d"])
-        }
+        #expect(received.filter { $0.qos == .atMostOnce }.map(\.payload) == ["q0-c", "q0-d"])
     }
 }
 

@@ -125,7 +125,7 @@ import Testing
         #expect(
             harness.send(.pubRec(PubRec(packetID: 2)), on: again).packets(to: again) == [.pubRel(PubRel(packetID: 2))])
         #expect(harness.send(.pubComp(PubComp(packetID: 2)), on: again).closes.isEmpty)
-        #expect(harness.shard.sessions[Int(harness.shard.sessionSlots["s"]!)]!.outbound.inFlight.isEmpty)
+        #expect(harness.shard.session(of: "s")!.outbound.inFlight.isEmpty)
     }
 
     @Test(

@@ -74,7 +74,7 @@ import Testing
         var harness = ShardHarness(shardCount: 2)
         let (id, actions) = harness.connect("", cleanSession: true, shard: 1)
         #expect(actions.connAcks(to: id) == [ConnAck(sessionPresent: false, returnCode: .accepted)])
-        let assigned = harness.shards[1].sessionSlots.keys.map(\.id)
+        let assigned = harness.shards[1].clientIDs
         #expect(assigned.count == 1)
         #expect(assigned.allSatisfy { $0.hasPrefix("auto-") && $0.count > "auto-".count })
         #expect(assigned.allSatisfy { harness.context.homeShard(of: $0) == 1 }, "the id is homed where it lives")
