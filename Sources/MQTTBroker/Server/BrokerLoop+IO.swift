@@ -231,7 +231,13 @@ extension BrokerLoop {
                 log.log(.notice, "Starling terminating (signal \(signal)).")
                 for mailbox in mailboxes { mailbox.post(.stop) }
             case SignalReader.hangUp:
-                log.log(.notice, "Reloading the configuration on SIGHUP is not supported yet; ignoring it.")
+                // Log rotation moves the file away and sends SIGHUP, as for Mosquitto.
+                do {
+                    try log.reopenFile()
+                    log.log(.notice, "Reopened the log file on SIGHUP; reloading the configuration is not supported yet.")
+                } catch {
+                    log.log(.error, "Error: unable to reopen the log file on SIGHUP: \(error).")
+                }
             default:
                 break
             }
