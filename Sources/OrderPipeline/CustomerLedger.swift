@@ -20,12 +20,19 @@ public struct SettledOrder: Sendable, Hashable {
     /// From placing the order to its answer; the timeout for a time-out.
     public var latency: Duration
 
+    public init(orderID: OrderID, outcome: OrderOutcome, latency: Duration) {
+        self.orderID = orderID
+        self.outcome = outcome
+        self.latency = latency
+    }
+
     /// For the customer's log, for example `[CUSTOMER] delivered order 10202 in 812.3 ms, tracking SLG-…`.
     public var line: String {
         let tag = ShopRole.customer.logTag
         switch outcome {
         case .delivered(let trackingNumber):
-            return "\(tag) delivered order \(orderID) in \(LatencyPercentiles.format(latency)), tracking \(trackingNumber)"
+            return
+                "\(tag) delivered order \(orderID) in \(LatencyPercentiles.format(latency)), tracking \(trackingNumber)"
         case .rejected(let reason):
             return "\(tag) rejected order \(orderID) in \(LatencyPercentiles.format(latency)): \(reason)"
         case .timedOut:
@@ -77,7 +84,8 @@ public struct CustomerLedger<Instant: InstantProtocol>: Sendable where Instant.D
             entries[notification.orderID] = .pending(placedAt: placedAt, duplicateAt: duplicateAt ?? time)
             return nil
         case .delivered(let trackingNumber):
-            return settle(notification.orderID, .delivered(trackingNumber: trackingNumber), latency: placedAt.duration(to: time))
+            return settle(
+                notification.orderID, .delivered(trackingNumber: trackingNumber), latency: placedAt.duration(to: time))
         case .rejected(let reason):
             return settle(notification.orderID, .rejected(reason: reason), latency: placedAt.duration(to: time))
         }
@@ -152,7 +160,8 @@ public struct LedgerSummary: Sendable, Hashable {
     /// For example `[CUSTOMER] 20 orders: 18 delivered, 1 rejected, 1 timed out; delivery latency
     /// p50 812.3 ms, p90 950.0 ms, p99 1003.2 ms, max 1003.2 ms`.
     public var line: String {
-        var text = "\(ShopRole.customer.logTag) \(placed) orders: \(delivered) delivered, \(rejected) rejected, "
+        var text =
+            "\(ShopRole.customer.logTag) \(placed) orders: \(delivered) delivered, \(rejected) rejected, "
             + "\(timedOut) timed out"
         if pending > 0 { text += ", \(pending) pending" }
         if let latency = deliveryLatency {

@@ -66,7 +66,8 @@ extension CustomerNotification: Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let outcome: Outcome
         switch try container.decode(OutcomeName.self, forKey: .outcome) {
-        case .delivered: outcome = .delivered(trackingNumber: try container.decode(String.self, forKey: .trackingNumber))
+        case .delivered:
+            outcome = .delivered(trackingNumber: try container.decode(String.self, forKey: .trackingNumber))
         case .rejected: outcome = .rejected(reason: try container.decode(String.self, forKey: .reason))
         }
         self.init(

@@ -20,8 +20,9 @@ public struct OrderRule: AgentRule {
     /// Order ids seen (accepted or rejected), most recent `RecentSet.capacity` of them.
     private var seen: RecentSet<OrderID>
 
-    public init(catalog: Catalog = .standard, maximumQuantity: Int = 100, memory: Int = RecentSet<OrderID>.defaultCapacity)
-    {
+    public init(
+        catalog: Catalog = .standard, maximumQuantity: Int = 100, memory: Int = RecentSet<OrderID>.defaultCapacity
+    ) {
         self.catalog = catalog
         self.maximumQuantity = maximumQuantity
         seen = RecentSet(capacity: memory)
@@ -40,7 +41,8 @@ public struct OrderRule: AgentRule {
                 order.orderID, customerID: order.customerID, reason: RejectionReason.duplicate.description, at: now)
             return [
                 .publish(answer.outgoing),
-                .report("\(Self.role.logTag) order \(order.orderID) from \(order.customerID): duplicate order id, answered"),
+                .report(
+                    "\(Self.role.logTag) order \(order.orderID) from \(order.customerID): duplicate order id, answered"),
             ]
         }
         let placed = OrderEvent.placed(order)

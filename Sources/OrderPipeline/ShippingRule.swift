@@ -27,7 +27,9 @@ public struct ShippingRule: AgentRule {
             return [
                 .publish(shipped.outgoing),
                 .publish(shipped.advanced(to: .delivered(trackingNumber: number), at: now).outgoing),
-                .report("\(Self.role.logTag) shipped order \(packaged.orderID), \(packaged.order.summary), tracking \(number)"),
+                .report(
+                    "\(Self.role.logTag) shipped order \(packaged.orderID), \(packaged.order.summary), tracking \(number)"
+                ),
             ]
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 // Every payload of the shop is JSON written by Foundation's JSONEncoder with sorted keys, so the
 // same value always gives the same bytes. Dates are ISO-8601 in UTC with millisecond precision:
 // `2025-03-01T09:30:00Z` when the milliseconds are zero, `2025-03-01T09:30:00.250Z` otherwise
-// (finer fractions are dropped). Both forms are read.
+// (finer fractions are rounded). Both forms are read.
 
 /// The shop's JSON encoding and decoding.
 public enum ShopJSON {
@@ -47,20 +47,33 @@ public enum ShopJSON {
         }
     }
 
-    /// `date` as the shop writes it.
+    /// `date` as the shop writes it, to the nearest millisecond.
     public static func format(_ date: Date) -> String {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        let whole = Date(timeIntervalSince1970: milliseconds / 1000)
-        if milliseconds.truncatingRemainder(dividingBy: 1000) == 0 {
-            return whole.formatted(.iso8601)
+        var (seconds, milliseconds) = Int64((date.timeIntervalSince1970 * 1000).rounded())
+            .quotientAndRemainder(dividingBy: 1000)
+        if milliseconds < 0 {
+            seconds -= 1
+            milliseconds += 1000
         }
-        return whole.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601)
+        guard milliseconds != 0, whole.hasSuffix("Z") else { return whole }
+        let digits = String(milliseconds)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
-    /// Reads an ISO-8601 date with or without fractional seconds.
+    /// Reads an ISO-8601 date with or without fractional seconds, to the nearest millisecond:
+    /// the same `Date` as `date(millisecondsSince1970:)` gives, so decoded dates compare equal.
     public static func parseDate(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
+        guard
+            let parsed = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+                ?? (try? Date.ISO8601FormatStyle().parse(text))
+        else { return nil }
+        return date(millisecondsSince1970: Int64((parsed.timeIntervalSince1970 * 1000).rounded()))
+    }
+
+    /// The date `milliseconds` after 1970-01-01T00:00:00Z.
+    public static func date(millisecondsSince1970 milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
     private static func reason(for error: DecodingError) -> String {

@@ -54,7 +54,7 @@ extension ShopFlag {
         case .item: "NAME"
         case .quantity: "N"
         case .customer, .orderID: "ID"
-        case .timeout: "SECONDS"
+        case .timeout, .delay: "SECONDS"
         }
     }
 
@@ -75,6 +75,7 @@ extension ShopFlag {
         case .customer: "customer id (default: customer-<random>)"
         case .orderID: "id of the single order (default: random)"
         case .timeout: "wait for each answer at most this long (default \(ShopOptions.defaultTimeoutSeconds))"
+        case .delay: "wait this long before the first order (default 0)"
         }
     }
 }

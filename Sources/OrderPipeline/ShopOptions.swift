@@ -26,6 +26,8 @@ public struct ShopOptions: Sendable, Hashable {
     public static let rateRange = 0.001...10_000.0
     /// Bounds of `--timeout`, seconds.
     public static let timeoutRange = 0.001...86_400.0
+    /// Bounds of `--delay`, seconds.
+    public static let delayRange = 0.0...3_600.0
 
     public var role: ShopRole
     /// `--host`, `MQTT_HOST`: the broker's host name or address.
@@ -56,6 +58,10 @@ public struct ShopOptions: Sendable, Hashable {
     public var orderID: OrderID?
     /// `--timeout`, in seconds: how long the customer waits for each order's answer.
     public var timeout = Duration.seconds(defaultTimeoutSeconds)
+    /// `--delay`, in seconds: how long the customer waits before placing its first order (in
+    /// compose.yaml, time for the agents' first subscriptions; until an agent has subscribed once,
+    /// the broker has nowhere to queue its orders).
+    public var startDelay = Duration.zero
 
     public init(role: ShopRole) {
         self.role = role
@@ -135,9 +141,8 @@ public struct ShopOptions: Sendable, Hashable {
             do { orderID = try OrderID(text) } catch {
                 throw .invalidValue(source: source, value: text, expected: "an order id (\(error))")
             }
-        case .timeout:
-            let seconds = try Self.number(text, in: Self.timeoutRange, source: source)
-            timeout = .milliseconds(Int64((seconds * 1_000).rounded()))
+        case .timeout: timeout = try Self.duration(text, in: Self.timeoutRange, source: source)
+        case .delay: startDelay = try Self.duration(text, in: Self.delayRange, source: source)
         }
     }
 
@@ -172,6 +177,12 @@ public struct ShopOptions: Sendable, Hashable {
         return value
     }
 
+    private static func duration(
+        _ text: String, in range: ClosedRange<Double>, source: String
+    ) throws(ShopOptionsError) -> Duration {
+        .milliseconds(Int64((try number(text, in: range, source: source) * 1_000).rounded()))
+    }
+
     private static func number(
         _ text: String, in range: ClosedRange<Double>, source: String
     ) throws(ShopOptionsError) -> Double {
@@ -199,6 +210,7 @@ enum ShopFlag: String, CaseIterable {
     case customer = "--customer"
     case orderID = "--order-id"
     case timeout = "--timeout"
+    case delay = "--delay"
 
     var roles: Set<ShopRole> {
         switch self {
@@ -206,6 +218,7 @@ enum ShopFlag: String, CaseIterable {
         case .qos: Set(ShopRole.allCases)
         case .workTimeMilliseconds: [.packaging, .shipping, .demo]
         case .count, .rate, .item, .quantity, .customer, .orderID, .timeout: [.customer, .demo]
+        case .delay: [.customer]
         }
     }
 }
