@@ -25,6 +25,7 @@ let package = Package(
             name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"],
             // Read through #filePath, so the fixtures stay files on disk, not bundle resources.
             exclude: ["Fixtures"]),
+        .testTarget(name: "OrderPipelineTests", dependencies: ["OrderPipeline"]),
         .testTarget(name: "BrokerWireTests", dependencies: ["MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
