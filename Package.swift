@@ -26,6 +26,8 @@ let package = Package(
             // Read through #filePath, so the fixtures stay files on disk, not bundle resources.
             exclude: ["Fixtures"]),
         .testTarget(name: "OrderPipelineTests", dependencies: ["OrderPipeline"]),
+        // compose.yaml, the Dockerfile and deploy/ read as text: no Docker engine on the build machines.
+        .testTarget(name: "DeploymentTests", dependencies: ["OrderPipeline", "MQTTBroker"]),
         .testTarget(name: "BrokerWireTests", dependencies: ["MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
