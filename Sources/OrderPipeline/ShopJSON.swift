@@ -49,8 +49,8 @@ public enum ShopJSON {
 
     /// `date` as the shop writes it, to the nearest millisecond.
     public static func format(_ date: Date) -> String {
-        var (seconds, milliseconds) = Int64((date.timeIntervalSince1970 * 1000).rounded())
-            .quotientAndRemainder(dividingBy: 1000)
+        guard let total = milliseconds(since1970: date) else { return date.formatted(.iso8601) }
+        var (seconds, milliseconds) = total.quotientAndRemainder(dividingBy: 1000)
         if milliseconds < 0 {
             seconds -= 1
             milliseconds += 1000
@@ -68,12 +68,17 @@ public enum ShopJSON {
             let parsed = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
                 ?? (try? Date.ISO8601FormatStyle().parse(text))
         else { return nil }
-        return date(millisecondsSince1970: Int64((parsed.timeIntervalSince1970 * 1000).rounded()))
+        return milliseconds(since1970: parsed).map(date(millisecondsSince1970:))
     }
 
     /// The date `milliseconds` after 1970-01-01T00:00:00Z.
     public static func date(millisecondsSince1970 milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// `date` in whole milliseconds since 1970, or nil when that does not fit an `Int64`.
+    private static func milliseconds(since1970 date: Date) -> Int64? {
+        Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded())
     }
 
     private static func reason(for error: DecodingError) -> String {

@@ -116,6 +116,8 @@ func exampleJSONDecodesToTheExample(_ example: JSONExample) throws {
     #expect(ShopJSON.parseDate("2025-03-01T09:30:00.120Z") == time(120))
     #expect(ShopJSON.parseDate("2025-03-01 09:30") == nil)
     #expect(ShopJSON.parseDate("") == nil)
+    #expect(ShopJSON.parseDate("9999-12-31T23:59:59.999Z").map(ShopJSON.format) == "9999-12-31T23:59:59.999Z")
+    #expect(ShopJSON.format(Date(timeIntervalSince1970: .infinity)).isEmpty == false)
 }
 
 @Test func aMinimalHandWrittenOrderIsAnOrder() throws {
