@@ -48,11 +48,11 @@ public struct ShopOptions: Sendable, Hashable {
     public var count: Int?
     /// `--rate`: orders per second when `count` is set.
     public var rate = defaultRate
-    /// `--item`: the item of every order; nil: random (several orders) or "Drawing Book" (one).
+    /// `--item`: the item of every order; nil: random (`--count`) or `defaultItem` (one order).
     public var item: String?
     /// `--quantity`: the quantity of every order; nil: random (several orders) or 1 (one).
     public var quantity: Int?
-    /// `--customer`: the customer's id; nil: the runner picks one.
+    /// `--customer`: the customer's id; nil: `customerID(using:)` picks one.
     public var customerID: CustomerID?
     /// `--order-id`: the id of the single order; nil: random.
     public var orderID: OrderID?

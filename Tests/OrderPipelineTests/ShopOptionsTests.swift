@@ -149,3 +149,25 @@ func everyRoleRunsWithTheDefaults(_ role: ShopRole) throws {
 func badCommandLinesSayWhatIsWrong(_ arguments: [String], _ environment: [String: String], _ message: String) {
     #expect(error(arguments, environment) == message)
 }
+
+@Test func oneOrderFromTheFlagsOrRandomOnes() throws {
+    var generator = SplitMix64(seed: 3)
+    let single = try options(["customer"])
+    #expect(single.orderCount == 1)
+    let customer = single.customerID(using: &generator)
+    #expect(customer.rawValue.wholeMatch(of: /customer-[0-9a-f]{6}/) != nil)
+    let order = single.orderFactory(for: customer).order(orderID("1"), at: time(0), using: &generator)
+    #expect(order.item == "Drawing Book" && order.quantity == 1 && order.customerID == customer)
+
+    let given = try options(["customer", "--customer", "c-7", "--item", "Ink Pen", "--quantity", "4"])
+    #expect(given.customerID(using: &generator) == customerID("c-7"))
+    #expect(
+        given.orderFactory(for: customerID("c-7"))
+            == OrderFactory(customerID: customerID("c-7"), item: "Ink Pen", quantity: 4))
+
+    let random = try options(["customer", "--count", "5", "--quantity", "2"])
+    #expect(random.orderCount == 5)
+    #expect(
+        random.orderFactory(for: customerID("c-7"))
+            == OrderFactory(customerID: customerID("c-7"), item: nil, quantity: 2))
+}
