@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "MQTTCodec", targets: ["MQTTCodec"]),
         .library(name: "MQTTBroker", targets: ["MQTTBroker"]),
+        .library(name: "OrderPipeline", targets: ["OrderPipeline"]),
         .executable(name: "starling", targets: ["starling"]),
     ],
     targets: [
@@ -14,6 +15,8 @@ let package = Package(
         .target(name: "CSystem"),
         .target(name: "Reactor", dependencies: ["CSystem", "MQTTCodec"]),
         .target(name: "MQTTBroker", dependencies: ["MQTTCodec", "Reactor"]),
+        // The shop's events, topics and rules: pure, Foundation only (JSON), no MQTT client.
+        .target(name: "OrderPipeline"),
         .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
         .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
@@ -22,6 +25,9 @@ let package = Package(
             name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"],
             // Read through #filePath, so the fixtures stay files on disk, not bundle resources.
             exclude: ["Fixtures"]),
+        .testTarget(name: "OrderPipelineTests", dependencies: ["OrderPipeline"]),
+        // compose.yaml, the Dockerfile and deploy/ read as text: no Docker engine on the build machines.
+        .testTarget(name: "DeploymentTests", dependencies: ["OrderPipeline", "MQTTBroker"]),
         .testTarget(name: "BrokerWireTests", dependencies: ["MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
