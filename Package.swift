@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "MQTTCodec", targets: ["MQTTCodec"]),
         .library(name: "MQTTBroker", targets: ["MQTTBroker"]),
         .executable(name: "starling", targets: ["starling"]),
+        .executable(name: "starling-bench", targets: ["starling-bench"]),
     ],
     targets: [
         .target(name: "MQTTCodec"),
@@ -15,6 +16,7 @@ let package = Package(
         .target(name: "Reactor", dependencies: ["CSystem", "MQTTCodec"]),
         .target(name: "MQTTBroker", dependencies: ["MQTTCodec", "Reactor"]),
         .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
+        .executableTarget(name: "starling-bench", dependencies: ["Reactor", "MQTTCodec"]),
         .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
