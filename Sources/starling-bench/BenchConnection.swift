@@ -44,11 +44,9 @@ struct PublisherState {
     let packetIDs: PacketIDTable
     /// Messages published; also the next sequence number.
     var sent: UInt64 = 0
-    /// Deliveries of this publisher's messages accounted for, for the window: per subscriber, a
-    /// delivery of sequence n also accounts for every earlier number not seen (lost), since MQTT
-    /// keeps one publisher's messages in order towards one subscriber; in a shared group, whose
-    /// members each see only some numbers, unique deliveries are counted instead.
-    var progress: UInt64 = 0
+    /// Shared groups only: unique deliveries of this publisher's messages (each member sees only
+    /// some numbers, so the window counts deliveries there rather than sequence positions).
+    var uniqueDelivered: UInt64 = 0
     /// QoS 1/2 PUBLISHes not yet completed by PUBACK or PUBCOMP.
     var inFlight = 0
     var nextPacketID: UInt16 = 1

@@ -65,8 +65,8 @@ struct BenchOptions {
           --drain SECONDS         longest wait for outstanding messages after measuring (default 3)
           --publishers P          --subscribers S  --pairs N  --connections C
           --rate R                fixed offered rate in msg/s over all publishers (open loop)
-          --window E              messages per publisher published but not yet delivered, in
-                                  closed-loop mode (default 400 / publishers, at least 1)
+          --window E              closed loop: how far (in messages) a publisher may run ahead of
+                                  its slowest subscriber (default 400 / publishers, at least 1)
           --connect-concurrency K connections being set up at once (default 64)
           --connect-timeout SECONDS  longest time to connect and subscribe everyone (default 30)
           --broker-pid PID        sample the broker's CPU (/proc/PID/stat) and RSS (/proc/PID/status)

@@ -20,7 +20,7 @@ struct BenchPlan {
     let subscribers: Int
     /// Deliveries each published message should cause.
     let deliveriesPerMessage: Int
-    /// Closed loop: messages a publisher may have published but not yet seen delivered.
+    /// Closed loop: how many messages a publisher may run ahead of its slowest subscriber.
     let window: Int
     /// QoS 1/2 PUBLISHes a publisher may have unacknowledged.
     let inFlight: Int
@@ -81,6 +81,16 @@ struct BenchPlan {
 
     func tracker(subscriber: Int, publisher: Int) -> Int {
         tracksPerPublisher ? publisher : subscriber * publishers + publisher
+    }
+
+    /// The subscribers that receive every message of `publisher` (empty for a shared group, whose
+    /// members each receive some).
+    func subscribers(of publisher: Int) -> Range<Int> {
+        switch scenario {
+        case .pairs: publisher..<(publisher + 1)
+        case .shared, .conn: 0..<0
+        default: 0..<subscribers
+        }
     }
 
     func publisherTopic(_ index: Int) -> String {

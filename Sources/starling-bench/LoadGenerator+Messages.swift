@@ -1,12 +1,12 @@
 // The message side of the generator: publishing from pre-encoded frames, and the inbound packets
 // parsed in place from the read buffer (fixed header by the codec, the rest by offset).
 //
-// Closed loop (default): a publisher may have `window` messages published whose deliveries have not
-// all been accounted for (for fan-out, window × subscribers deliveries), so neither broker is pushed
-// into dropping or queueing without bound and the rate measured is the rate it sustains. A message
-// the broker dropped is accounted for as soon as a later one from the same publisher reaches the
-// same subscriber, so a loss is counted but does not shrink the window for the rest of the run
-// (shared groups excepted: see `PublisherState.progress`).
+// Closed loop (default): a publisher may run at most `window` messages ahead of its slowest
+// subscriber, so neither broker is pushed into dropping or queueing without bound and the rate
+// measured is the rate it sustains. Position, not count: MQTT keeps one publisher's messages in
+// order towards one subscriber, so a delivery of number n accounts for every earlier one, and a
+// message the broker dropped is counted as lost without shrinking the window for the rest of the
+// run. A shared group's members each see only some numbers; there unique deliveries are counted.
 // Open loop (`--rate R`): publisher p sends its k-th message at start + (k·P + p) / R; the stamp is
 // that intended time, so time spent behind schedule counts as latency (no coordinated omission).
 
@@ -31,10 +31,8 @@ extension LoadGenerator {
         if plan.rate != nil {
             budget = Int(clamping: dueCount(publisher, now: now) &- sent)
         } else {
-            let perMessage = UInt64(plan.deliveriesPerMessage)
-            let allowed = UInt64(plan.window) * perMessage
-            let outstanding = sent * perMessage &- min(publishers[publisher].progress, sent * perMessage)
-            budget = outstanding >= allowed ? 0 : Int((allowed - outstanding) / perMessage)
+            let ahead = outstanding(publisher)
+            budget = ahead >= UInt64(plan.window) ? 0 : Int(UInt64(plan.window) - ahead)
         }
         if plan.qos != .atMostOnce { budget = min(budget, plan.inFlight - publishers[publisher].inFlight) }
         budget = min(budget, Self.publishBatch)
@@ -51,6 +49,19 @@ extension LoadGenerator {
         publishers[publisher].sent = sent + UInt64(budget)
         counts.published &+= UInt64(budget)
         markDirty(connection)
+    }
+
+    /// Messages `publisher` has sent beyond what its slowest subscriber has seen (or, for a shared
+    /// group, beyond its unique deliveries).
+    func outstanding(_ publisher: Int) -> UInt64 {
+        let sent = publishers[publisher].sent
+        let receivers = plan.subscribers(of: publisher)
+        guard !receivers.isEmpty else { return sent - min(publishers[publisher].uniqueDelivered, sent) }
+        var slowest = UInt64.max
+        for subscriber in receivers {
+            slowest = min(slowest, highestSeen[subscriber * plan.publishers + publisher])
+        }
+        return sent - min(slowest, sent)
     }
 
     /// Open loop: how many messages publisher `p` should have sent by `now` (slots are numbered
@@ -137,14 +148,12 @@ extension LoadGenerator {
             counts.duplicates &+= 1
         } else {
             let stream = subscriber * plan.publishers + stamp.publisher
-            let highest = highestSeen[stream]
-            if stamp.sequence < highest {
+            if stamp.sequence < highestSeen[stream] {
                 counts.outOfOrder &+= 1
-                if plan.scenario == .shared { publishers[stamp.publisher].progress &+= 1 }
             } else {
                 highestSeen[stream] = stamp.sequence + 1
-                publishers[stamp.publisher].progress &+= plan.scenario == .shared ? 1 : stamp.sequence + 1 - highest
             }
+            publishers[stamp.publisher].uniqueDelivered &+= 1
         }
         if phase == .measuring {
             histogram.record(now.nanoseconds > stamp.sentAt ? now.nanoseconds - stamp.sentAt : 0)

@@ -221,10 +221,9 @@ struct LoadGenerator: EventLoopHandler {
             generatorCPU: ProcessUsage.cpuSeconds(), broker: probe?.sample())
     }
 
-    /// Every message has been delivered as often as it should and every handshake completed.
+    /// Every message has been accounted for at every subscriber and every handshake completed.
     private var isDrained: Bool {
-        let perMessage = UInt64(plan.deliveriesPerMessage)
-        return publishers.allSatisfy { $0.inFlight == 0 && $0.progress >= $0.sent * perMessage }
+        publishers.indices.allSatisfy { publishers[$0].inFlight == 0 && outstanding($0) == 0 }
     }
 
     /// Records the first failure; the loop closes everything at the end of the pass.
