@@ -20,7 +20,8 @@ public struct IntervalTimer: Sendable, Pollable {
         let (seconds, attoseconds) = interval.components
         let intervalNanoseconds = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
         precondition(intervalNanoseconds > 0, "an interval timer needs a positive interval")
-        var setting = itimerspec(it_interval: Self.timespec(intervalNanoseconds), it_value: Self.timespec(start.nanoseconds))
+        var setting = itimerspec(
+            it_interval: Self.timespec(intervalNanoseconds), it_value: Self.timespec(start.nanoseconds))
         _ = try blockingSyscall("timerfd_settime") { timerfd_settime(fd, Int32(TFD_TIMER_ABSTIME), &setting, nil) }
     }
 

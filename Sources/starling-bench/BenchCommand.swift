@@ -21,7 +21,9 @@ enum BenchCommand {
         let plan = BenchPlan(options, processID: ProcessInfo.processInfo.processIdentifier)
         let descriptorLimit = ProcessUsage.raiseOpenFileLimit()
         guard plan.connectionCount + 32 <= descriptorLimit else {
-            printError("Error: \(plan.connectionCount) connections need more descriptors than the limit of \(descriptorLimit) (ulimit -n).")
+            printError(
+                "Error: \(plan.connectionCount) connections need more descriptors than the limit of "
+                    + "\(descriptorLimit) (ulimit -n).")
             return 1
         }
         let probe = options.brokerPID.map { BrokerProbe(processID: $0) }

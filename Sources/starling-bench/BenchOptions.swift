@@ -79,8 +79,10 @@ struct BenchOptions {
     /// Parses `arguments`; returns an error message for a usage error.
     static func parse(_ arguments: [String]) -> Result<BenchOptions, UsageError> {
         guard let first = arguments.first, let scenario = Scenario(rawValue: first) else {
-            return .failure(UsageError(message: "the first argument must be a scenario: "
-                + Scenario.allCases.map(\.rawValue).joined(separator: ", ")))
+            return .failure(
+                UsageError(
+                    message: "the first argument must be a scenario: "
+                        + Scenario.allCases.map(\.rawValue).joined(separator: ", ")))
         }
         var options = BenchOptions(scenario: scenario)
         var index = 1
@@ -104,30 +106,62 @@ struct BenchOptions {
 
     /// Sets one option; returns a message when the name or value is not acceptable.
     private mutating func apply(_ name: String, _ value: String) -> String? {
-        func count(_ minimum: Int = 1) -> Int? { Int(value).flatMap { $0 >= minimum ? $0 : nil } }
-        func seconds() -> Double? { Double(value).flatMap { $0 >= 0 && $0 <= 3600 ? $0 : nil } }
-        let bad = "\(name) does not accept \(value)"
+        let count = Int(value).flatMap { $0 >= 1 ? $0 : nil }
+        let seconds = Double(value).flatMap { $0 >= 0 && $0 <= 3600 ? $0 : nil }
+        let accepted: Bool
         switch name {
-        case "--host": host = value
-        case "--port": guard let port = UInt16(value), port > 0 else { return bad }; self.port = port
-        case "--qos": guard let level = UInt8(value), let qos = QoS(rawValue: level) else { return bad }; self.qos = qos
-        case "--inflight": guard let count = count(), count < 32768 else { return bad }; inFlight = count
-        case "--payload": guard let count = count(0), count <= 16 * 1024 * 1024 else { return bad }; payload = count
-        case "--duration": guard let seconds = seconds(), seconds > 0 else { return bad }; duration = seconds
-        case "--warmup": guard let seconds = seconds() else { return bad }; warmup = seconds
-        case "--drain": guard let seconds = seconds() else { return bad }; drain = seconds
-        case "--publishers": guard let count = count() else { return bad }; publishers = count
-        case "--subscribers": guard let count = count() else { return bad }; subscribers = count
-        case "--pairs": guard let count = count() else { return bad }; pairs = count
-        case "--connections": guard let count = count() else { return bad }; connections = count
-        case "--rate": guard let rate = Double(value), rate > 0, rate <= 10_000_000 else { return bad }; self.rate = rate
-        case "--window": guard let count = count() else { return bad }; window = count
-        case "--connect-concurrency": guard let count = count() else { return bad }; connectConcurrency = count
-        case "--connect-timeout": guard let seconds = seconds(), seconds > 0 else { return bad }; connectTimeout = seconds
-        case "--broker-pid": guard let pid = Int32(value), pid > 0 else { return bad }; brokerPID = pid
-        default: return "unknown option \(name)"
+        case "--host":
+            host = value
+            accepted = true
+        case "--port":
+            port = UInt16(value) ?? 0
+            accepted = port > 0
+        case "--qos":
+            qos = UInt8(value).flatMap(QoS.init(rawValue:)) ?? qos
+            accepted = UInt8(value).flatMap(QoS.init(rawValue:)) != nil
+        case "--inflight":
+            inFlight = count ?? inFlight
+            accepted = count.map { $0 < 32_768 } ?? false
+        case "--payload":
+            payload = Int(value) ?? payload
+            accepted = Int(value).map { $0 >= 0 && $0 <= 16 * 1024 * 1024 } ?? false
+        case "--duration":
+            duration = seconds ?? duration
+            accepted = seconds.map { $0 > 0 } ?? false
+        case "--warmup":
+            warmup = seconds ?? warmup
+            accepted = seconds != nil
+        case "--drain":
+            drain = seconds ?? drain
+            accepted = seconds != nil
+        case "--connect-timeout":
+            connectTimeout = seconds ?? connectTimeout
+            accepted = seconds.map { $0 > 0 } ?? false
+        case "--rate":
+            rate = Double(value)
+            accepted = rate.map { $0 > 0 && $0 <= 10_000_000 } ?? false
+        case "--broker-pid":
+            brokerPID = Int32(value)
+            accepted = brokerPID.map { $0 > 0 } ?? false
+        case "--publishers", "--subscribers", "--pairs", "--connections", "--window", "--connect-concurrency":
+            setCount(name, count)
+            accepted = count != nil
+        default:
+            return "unknown option \(name)"
         }
-        return nil
+        return accepted ? nil : "\(name) does not accept \(value)"
+    }
+
+    /// The options that take a positive count.
+    private mutating func setCount(_ name: String, _ count: Int?) {
+        switch name {
+        case "--publishers": publishers = count
+        case "--subscribers": subscribers = count
+        case "--pairs": pairs = count
+        case "--connections": connections = count
+        case "--window": window = count
+        default: connectConcurrency = count ?? connectConcurrency
+        }
     }
 }
 

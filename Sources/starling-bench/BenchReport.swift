@@ -52,7 +52,9 @@ struct BenchReport {
                         + "\(format(value("broker_rss_bytes").map { $0 / 1_048_576 }, "%.1f")) MiB, "
                         + "\(format(perConnection, "%.0f")) B/conn")
             }
-            if let cpu = value("broker_cpu_us_per_connection") { parts.append("broker CPU \(format(cpu, "%.1f")) µs/conn") }
+            if let cpu = value("broker_cpu_us_per_connection") {
+                parts.append("broker CPU \(format(cpu, "%.1f")) µs/conn")
+            }
         } else {
             parts.append(
                 "\(shape): \(format(value("published_per_s"), "%.0f")) msg/s published, "
@@ -134,10 +136,13 @@ extension LoadGenerator {
         report.set("broker_rss_baseline_bytes", brokerBaseline?.residentBytes)
         report.set("broker_rss_bytes", brokerHeld?.residentBytes)
         if let baseline = brokerBaseline, let held = brokerHeld, readyCount > 0 {
-            report.set("broker_rss_per_connection_bytes", Double(held.residentBytes - baseline.residentBytes) / Double(readyCount))
+            report.set(
+                "broker_rss_per_connection_bytes",
+                Double(held.residentBytes - baseline.residentBytes) / Double(readyCount))
         }
         if let baseline = brokerBaseline, let connected = brokerConnected, readyCount > 0 {
-            report.set("broker_cpu_us_per_connection", (connected.cpuSeconds - baseline.cpuSeconds) * 1e6 / Double(readyCount))
+            report.set(
+                "broker_cpu_us_per_connection", (connected.cpuSeconds - baseline.cpuSeconds) * 1e6 / Double(readyCount))
         }
         let generatorCPU = ProcessUsage.cpuSeconds()
         report.set("generator_cpu_s", generatorCPU)

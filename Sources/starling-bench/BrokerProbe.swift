@@ -25,7 +25,8 @@ struct BrokerProbe {
 
     /// Nil when the process is gone or /proc could not be read.
     func sample() -> BrokerSample? {
-        guard let stat = Self.read("/proc/\(processID)/stat"), let status = Self.read("/proc/\(processID)/status") else {
+        guard let stat = Self.read("/proc/\(processID)/stat"), let status = Self.read("/proc/\(processID)/status")
+        else {
             return nil
         }
         // The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.

@@ -15,7 +15,8 @@ extension LoadGenerator {
                 connections[index].socket = socket
                 connections[index].state = .connecting
                 settingUp += 1
-                try poller.register(socket, token: UInt64(index), interest: isConnected ? .readable : [.readable, .writable])
+                try poller.register(
+                    socket, token: UInt64(index), interest: isConnected ? .readable : [.readable, .writable])
                 if isConnected { established(index, armedForWrite: false) }
             } catch {
                 fail("cannot connect to \(address): \(error)")
@@ -46,7 +47,8 @@ extension LoadGenerator {
         case .publisher(let publisher): clientID = "\(plan.clientPrefix)p\(publisher)"
         case .subscriber(let subscriber): clientID = "\(plan.clientPrefix)s\(subscriber)"
         }
-        Packet.connect(Connect(clientID: clientID, cleanSession: true, keepAlive: 0)).encode(into: &connections[index].output)
+        Packet.connect(Connect(clientID: clientID, cleanSession: true, keepAlive: 0)).encode(
+            into: &connections[index].output)
         if case .subscriber(let subscriber) = connections[index].role {
             do {
                 let filter = try TopicFilter(plan.subscriberFilter(subscriber))

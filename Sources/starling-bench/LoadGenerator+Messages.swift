@@ -105,7 +105,8 @@ extension LoadGenerator {
             guard let header, buffer.readableBytes >= header.packetLength else { return }
             switch header.type {
             case .publish: received(publishIn: buffer, header, connection: connection, now: now)
-            case .pubAck, .pubRec, .pubComp, .pubRel: received(acknowledgementIn: buffer, header, connection: connection)
+            case .pubAck, .pubRec, .pubComp, .pubRel:
+                received(acknowledgementIn: buffer, header, connection: connection)
             case .connAck, .subAck: received(setUpIn: buffer, header, connection: connection)
             case .pingResp: break
             default: fail("the broker sent an unexpected \(header.type)")
@@ -144,7 +145,9 @@ extension LoadGenerator {
             return
         }
         counts.delivered &+= 1
-        if duplicates.isDuplicate(stream: plan.tracker(subscriber: subscriber, publisher: stamp.publisher), sequence: stamp.sequence) {
+        if duplicates.isDuplicate(
+            stream: plan.tracker(subscriber: subscriber, publisher: stamp.publisher), sequence: stamp.sequence)
+        {
             counts.duplicates &+= 1
         } else {
             let stream = subscriber * plan.publishers + stamp.publisher
