@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MQTTBroker", targets: ["MQTTBroker"]),
         .library(name: "OrderPipeline", targets: ["OrderPipeline"]),
         .executable(name: "starling", targets: ["starling"]),
+        .executable(name: "starling-bench", targets: ["starling-bench"]),
     ],
     targets: [
         .target(name: "MQTTCodec"),
@@ -18,6 +19,7 @@ let package = Package(
         // The shop's events, topics and rules: pure, Foundation only (JSON), no MQTT client.
         .target(name: "OrderPipeline"),
         .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
+        .executableTarget(name: "starling-bench", dependencies: ["Reactor", "MQTTCodec"]),
         .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),

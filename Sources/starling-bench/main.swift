@@ -1,0 +1,3 @@
+import Glibc
+
+exit(BenchCommand.run(arguments: Array(CommandLine.arguments.dropFirst())))
