@@ -9,7 +9,13 @@
 
 /// Contiguous bytes with a reader and a writer index, copy-on-write.
 public struct ByteBuffer: @unchecked Sendable {
-    final class Storage {
+    /// Immutable apart from the bytes, which are written only through a uniquely referenced buffer
+    /// (copy on write), so sharing one across threads is safe.
+    final class Storage: @unchecked Sendable {
+        /// The storage of every empty buffer: never written (it is never uniquely referenced, so the
+        /// first write allocates), so idle connections and swapped-out buffers cost no allocation.
+        static let empty = Storage(capacity: 0)
+
         let bytes: UnsafeMutableRawPointer
         let capacity: Int
 
@@ -29,7 +35,7 @@ public struct ByteBuffer: @unchecked Sendable {
 
     /// An empty buffer with room for `capacity` bytes before it must grow.
     public init(capacity: Int = 0) {
-        storage = Storage(capacity: capacity)
+        storage = capacity == 0 ? Storage.empty : Storage(capacity: capacity)
         readerIndex = 0
         writerIndex = 0
     }

@@ -25,9 +25,10 @@ public func runEventLoop<Handler: EventLoopHandler>(
     while !handler.isStopped {
         var timeout: Int32 = -1
         if let deadline {
-            let wait = deadline.since(.now())
-            let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
-            timeout = Int32(clamping: max(0, milliseconds + 1))
+            // Whole milliseconds, rounded up so the loop never wakes just before its deadline.
+            let now = Instant.now().nanoseconds
+            let wait = deadline.nanoseconds > now ? deadline.nanoseconds - now : 0
+            timeout = Int32(clamping: (wait + 999_999) / 1_000_000)
         }
         let count = try poller.wait(timeoutMilliseconds: timeout)
         let now = Instant.now()

@@ -6,11 +6,10 @@ import Reactor
 extension BrokerShard {
     /// A decoded packet arrived on `id`.
     public mutating func received(_ packet: Packet, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]) {
-        guard var record = record(id) else { return }
+        guard isLive(id) else { return }
         latestTime = now
-        record.lastReceived = now
-        connections[Int(id.slot)] = record
-        guard let slot = record.session else {
+        connections[Int(id.slot)]!.lastReceived = now
+        guard let slot = connections[Int(id.slot)]!.session else {
             if case .connect(let connect) = packet {
                 handleConnect(connect, on: id, actions: &actions)
             } else {

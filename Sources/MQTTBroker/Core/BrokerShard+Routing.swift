@@ -91,7 +91,7 @@ extension BrokerShard {
 
     /// Sends queued messages while the in-flight window has room.
     mutating func releaseQueued(sessionSlot slot: Int32, actions: inout [BrokerAction]) {
-        guard let connection = sessions[Int(slot)]!.connection else { return }
+        guard let connection = sessions[Int(slot)]!.connection, !sessions[Int(slot)]!.outbound.queue.isEmpty else { return }
         releases.removeAll(keepingCapacity: true)
         sessions[Int(slot)]!.outbound.releaseQueued(into: &releases)
         for (packetID, delivery) in releases {

@@ -56,6 +56,12 @@ public struct BrokerShard {
 
     // MARK: Connection records
 
+    /// Whether `id` is a current connection, without copying its record.
+    func isLive(_ id: ConnectionID) -> Bool {
+        let slot = Int(id.slot)
+        return slot < connections.count && connections[slot]?.id == id
+    }
+
     func record(_ id: ConnectionID) -> ConnectionRecord? {
         let slot = Int(id.slot)
         guard slot < connections.count, let record = connections[slot], record.id == id else { return nil }
@@ -71,6 +77,9 @@ public struct BrokerShard {
         connections[slot] = ConnectionRecord(id: id, peer: peer, openedAt: now, lastReceived: now)
         latestTime = now
     }
+
+    /// The peer address of a connection, as `host:port`.
+    public func peer(of id: ConnectionID) -> String? { record(id)?.peer }
 
     /// The client id of a connected connection (logs).
     public func clientID(of id: ConnectionID) -> String? {

@@ -114,6 +114,12 @@ struct OutboundFlow {
         return nextPacketID
     }
 
+    /// Acknowledgements usually arrive in sending order, so the head is checked before a scan.
+    private func inFlightIndex(of id: PacketID) -> Int? {
+        if let first = inFlight.first, first.packetID == id { return 0 }
+        return inFlight.firstIndex { $0.packetID == id }
+    }
+
     private mutating func complete(at index: Int) {
         idsInUse.remove(inFlight[index].packetID.rawValue)
         inFlight.remove(at: index)
@@ -121,7 +127,7 @@ struct OutboundFlow {
 
     /// PUBACK: completes a QoS 1 delivery.
     mutating func pubAckReceived(_ id: PacketID) -> AcknowledgementOutcome {
-        guard let index = inFlight.firstIndex(where: { $0.packetID == id }) else { return .unknownPacketID }
+        guard let index = inFlightIndex(of: id) else { return .unknownPacketID }
         guard inFlight[index].stage == .awaitingPubAck else { return .wrongQoS }
         complete(at: index)
         return .accepted
@@ -130,7 +136,7 @@ struct OutboundFlow {
     /// PUBREC: the client has the QoS 2 message. A repeated PUBREC (after reconnect) is accepted
     /// again, so it is answered with PUBREL again.
     mutating func pubRecReceived(_ id: PacketID) -> AcknowledgementOutcome {
-        guard let index = inFlight.firstIndex(where: { $0.packetID == id }) else { return .unknownPacketID }
+        guard let index = inFlightIndex(of: id) else { return .unknownPacketID }
         guard inFlight[index].stage != .awaitingPubAck else { return .wrongQoS }
         inFlight[index].stage = .awaitingPubComp
         return .accepted
@@ -138,7 +144,7 @@ struct OutboundFlow {
 
     /// PUBCOMP: completes a QoS 2 delivery.
     mutating func pubCompReceived(_ id: PacketID) -> AcknowledgementOutcome {
-        guard let index = inFlight.firstIndex(where: { $0.packetID == id }) else { return .unknownPacketID }
+        guard let index = inFlightIndex(of: id) else { return .unknownPacketID }
         guard inFlight[index].stage == .awaitingPubComp else {
             return inFlight[index].stage == .awaitingPubAck ? .wrongQoS : .unknownPacketID
         }

@@ -12,8 +12,9 @@ final class SubscriptionTree<Subscriber: Hashable> {
         var literals = LiteralChildren<Node>()
         var singleLevel: Node?
         var multiLevel: Node?
-        /// Subscribers whose filter ends at this node, with their granted QoS.
-        var subscribers: [Subscriber: QoS] = [:]
+        /// Subscribers whose filter ends at this node, with their granted QoS: a flat array, cheap to
+        /// walk on every publish; inserts and removals scan it.
+        var subscribers: [(subscriber: Subscriber, qos: QoS)] = []
 
         var isEmpty: Bool {
             literals.isEmpty && singleLevel == nil && multiLevel == nil && subscribers.isEmpty
@@ -45,9 +46,13 @@ final class SubscriptionTree<Subscriber: Hashable> {
                 node = node.multiLevel!
             }
         }
-        let isNew = node.subscribers.updateValue(qos, forKey: subscriber) == nil
-        if isNew { count += 1 }
-        return isNew
+        if let index = node.subscribers.firstIndex(where: { $0.subscriber == subscriber }) {
+            node.subscribers[index].qos = qos
+            return false
+        }
+        node.subscribers.append((subscriber, qos))
+        count += 1
+        return true
     }
 
     /// Removes `subscriber`'s subscription to `filter`. Returns true if it existed.
@@ -60,7 +65,9 @@ final class SubscriptionTree<Subscriber: Hashable> {
 
     private static func remove(_ levels: ArraySlice<TopicFilter.Level>, subscriber: Subscriber, from node: Node) -> Bool {
         guard let level = levels.first else {
-            return node.subscribers.removeValue(forKey: subscriber) != nil
+            guard let index = node.subscribers.firstIndex(where: { $0.subscriber == subscriber }) else { return false }
+            node.subscribers.remove(at: index)
+            return true
         }
         let rest = levels.dropFirst()
         switch level {
@@ -93,10 +100,10 @@ final class SubscriptionTree<Subscriber: Hashable> {
     ) {
         // `start` is the first byte of the current level; bytes.count + 1 means all levels are used.
         if allowWildcards, let multi = node.multiLevel {
-            for (subscriber, qos) in multi.subscribers { results.append((subscriber, qos)) }
+            results.append(contentsOf: multi.subscribers)
         }
         if start > bytes.count {
-            for (subscriber, qos) in node.subscribers { results.append((subscriber, qos)) }
+            results.append(contentsOf: node.subscribers)
             return
         }
         var end = start

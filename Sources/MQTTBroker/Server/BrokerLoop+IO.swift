@@ -23,8 +23,9 @@ extension BrokerLoop {
                 continue
             }
             socket.setNoDelay()
-            guard let id = allocateSlot(socket, peer: peer, listener: listenerIndex) else { continue }
-            shard.connectionOpened(id, peer: peer.description, now: now)
+            let peerName = peer.description
+            guard let id = allocateSlot(socket, peer: peerName, listener: listenerIndex) else { continue }
+            shard.connectionOpened(id, peer: peerName, now: now)
         }
     }
 
@@ -109,7 +110,7 @@ extension BrokerLoop {
 
     /// Moves a connection to the loop that owns its client id's sessions.
     private mutating func handOff(_ slot: Int, id: ConnectionID, to home: Int, connect: Connect, leftover: ByteBuffer) {
-        guard let socket = slots[slot].socket, let peer = slots[slot].peer else { return }
+        guard let socket = slots[slot].socket, let peer = shard.peer(of: id) else { return }
         let listener = slots[slot].listener
         poller.unregister(socket)
         shard.connectionHandedOff(id)
@@ -118,11 +119,11 @@ extension BrokerLoop {
     }
 
     /// Takes over a connection handed over by another loop, its CONNECT already decoded.
-    mutating func adopt(_ socket: Socket, peer: SocketAddress, listener: Int, connect: Connect, leftover: ByteBuffer, now: Instant) {
+    mutating func adopt(_ socket: Socket, peer: String, listener: Int, connect: Connect, leftover: ByteBuffer, now: Instant) {
         guard let id = allocateSlot(socket, peer: peer, listener: listener) else { return }
         let slot = Int(id.slot)
         slots[slot].sawFirstPacket = true
-        shard.connectionOpened(id, peer: peer.description, now: now)
+        shard.connectionOpened(id, peer: peer, now: now)
         shard.received(.connect(connect), on: id, now: now, actions: &actions)
         performActions()
         guard liveSlot(id) != nil, leftover.readableBytes > 0 else { return }

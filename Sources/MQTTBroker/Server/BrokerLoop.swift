@@ -99,10 +99,9 @@ struct BrokerLoop: EventLoopHandler {
             performActions()
             nextTimeoutCheck = now + .seconds(1)
         }
-        if var publisher = systemTopics, now >= publisher.nextPublication {
-            for message in publisher.publish(now: now) { shard.route(message, actions: &actions) }
+        if let next = systemTopics?.nextPublication, now >= next {
+            for message in systemTopics!.publish(now: now) { shard.route(message, actions: &actions) }
             performActions()
-            systemTopics = publisher
         }
         for slot in dirty { flush(Int(slot)) }
         dirty.removeAll(keepingCapacity: true)
@@ -121,7 +120,7 @@ struct BrokerLoop: EventLoopHandler {
         return slot
     }
 
-    mutating func allocateSlot(_ socket: Socket, peer: SocketAddress, listener: Int) -> ConnectionID? {
+    mutating func allocateSlot(_ socket: Socket, peer: String, listener: Int) -> ConnectionID? {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = Int(free)
@@ -133,7 +132,6 @@ struct BrokerLoop: EventLoopHandler {
         if generation >= 1 << 30 || generation == 0 { generation = 1 }
         slots[slot].generation = generation
         slots[slot].socket = socket
-        slots[slot].peer = peer
         slots[slot].listener = listener
         let id = ConnectionID(slot: UInt32(slot), generation: generation)
         do {
@@ -151,7 +149,6 @@ struct BrokerLoop: EventLoopHandler {
     /// Empties a slot for reuse; the socket is closed or handed over by the caller.
     mutating func releaseSlot(_ slot: Int) {
         slots[slot].socket = nil
-        slots[slot].peer = nil
         slots[slot].input = ByteBuffer(capacity: 0)
         slots[slot].output = ByteBuffer(capacity: 0)
         slots[slot].writeArmed = false

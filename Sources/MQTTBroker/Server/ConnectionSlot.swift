@@ -5,7 +5,6 @@ import Reactor
 struct ConnectionSlot {
     var generation: UInt32 = 0
     var socket: Socket?
-    var peer: SocketAddress?
     /// Index of the listener that accepted the connection (its max_connections place).
     var listener = 0
     /// A partial packet carried over from the last read; empty (and unallocated) most of the time.

@@ -5,7 +5,7 @@ import Reactor
 enum LoopJob: Sendable {
     /// A connection whose CONNECT names a client id homed on the receiving loop. `leftover` holds
     /// bytes that arrived after the CONNECT.
-    case adopt(Socket, peer: SocketAddress, listener: Int, connect: Connect, leftover: ByteBuffer)
+    case adopt(Socket, peer: String, listener: Int, connect: Connect, leftover: ByteBuffer)
     /// A published message for the receiving loop's subscribers.
     case forward(Message)
     /// One shared-subscription delivery for a session of the receiving loop.
