@@ -19,7 +19,7 @@ extension BrokerShard {
             }
             let qos = request.qos  // granted as requested [MQTT-3.8.4-6]
             // An identical filter replaces the existing subscription [MQTT-3.8.4-3].
-            sessions[Int(slot)]!.subscriptions[request.filter.string] = SessionSubscription(filter: request.filter, qos: qos, shared: shared)
+            sessions[Int(slot)]!.subscriptions[request.filter.string] = SessionSubscription(qos: qos, shared: shared)
             if let shared {
                 context.sharedSubscriptions.subscribe(shared, shard: index, clientID: clientID, qos: qos)
             } else {
@@ -42,7 +42,7 @@ extension BrokerShard {
         let clientID = sessions[Int(slot)]!.clientID
         for filter in unsubscribe.filters {
             if let subscription = sessions[Int(slot)]!.subscriptions.removeValue(forKey: filter.string) {
-                removeSubscription(subscription, sessionSlot: slot, clientID: clientID)  // [MQTT-3.10.4-1]
+                removeSubscription(subscription, filter: filter, sessionSlot: slot, clientID: clientID)  // [MQTT-3.10.4-1]
             }
             actions.append(.log(.unsubscribe, "\(clientID) \(filter)"))
         }

@@ -116,18 +116,21 @@ public struct BrokerShard {
     /// Drops a session and all its subscriptions.
     mutating func discardSession(_ slot: Int32) {
         guard let session = sessions[Int(slot)] else { return }
-        for subscription in session.subscriptions.values {
-            removeSubscription(subscription, sessionSlot: slot, clientID: session.clientID)
+        for (filterString, subscription) in session.subscriptions {
+            guard let filter = try? TopicFilter(filterString) else { continue }  // it was valid when stored
+            removeSubscription(subscription, filter: filter, sessionSlot: slot, clientID: session.clientID)
         }
         sessionSlots[ClientIDKey(session.clientID)] = nil
         sessions[Int(slot)] = nil
         freeSessionSlots.append(slot)
     }
 
-    mutating func removeSubscription(_ subscription: SessionSubscription, sessionSlot: Int32, clientID: String) {
+    mutating func removeSubscription(
+        _ subscription: SessionSubscription, filter: TopicFilter, sessionSlot: Int32, clientID: String
+    ) {
         if let shared = subscription.shared {
             context.sharedSubscriptions.unsubscribe(shared, clientID: clientID)
-        } else if tree.remove(subscription.filter, subscriber: sessionSlot) {
+        } else if tree.remove(filter, subscriber: sessionSlot) {
             context.adjustSubscriptionCount(shard: index, by: -1)
         }
     }

@@ -6,9 +6,9 @@
 import MQTTCodec
 import Reactor
 
-/// One subscription of a session.
+/// One subscription of a session, kept under its filter string. The parsed filter lives in the
+/// trie; keeping only the string here saves its level arrays for every subscription.
 struct SessionSubscription {
-    let filter: TopicFilter
     var qos: QoS
     /// Set for `$share/<group>/<filter>` subscriptions.
     let shared: SharedFilter?

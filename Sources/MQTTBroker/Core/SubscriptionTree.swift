@@ -130,23 +130,33 @@ final class SubscriptionTree<Subscriber: Hashable> {
 }
 
 /// The literal children of a trie node, keyed by a 64-bit FNV-1a hash of the level's bytes and
-/// verified against the stored bytes, so a lookup on the publish path hashes the level in place and
-/// allocates nothing.
+/// verified against the level each entry keeps, so a lookup on the publish path hashes the level in
+/// place and allocates nothing. Two levels with the same hash (practically never) share a bucket.
 struct LiteralChildren<Child> {
-    private var buckets: [UInt64: [(level: [UInt8], child: Child)]] = [:]
+    private enum Bucket {
+        case one([UInt8], Child)
+        case several([([UInt8], Child)])
+    }
+
+    private var buckets: [UInt64: Bucket] = [:]
 
     var isEmpty: Bool { buckets.isEmpty }
 
     func forEachChild(_ body: (Child) -> Void) {
         for bucket in buckets.values {
-            for entry in bucket { body(entry.child) }
+            switch bucket {
+            case .one(_, let child): body(child)
+            case .several(let entries): for entry in entries { body(entry.1) }
+            }
         }
     }
 
     func child(for level: UnsafeRawBufferPointer) -> Child? {
-        guard let bucket = buckets[Self.hash(level)] else { return nil }
-        for entry in bucket where entry.level.elementsEqual(level) { return entry.child }
-        return nil
+        switch buckets[fnv1a64(level)] {
+        case .none: return nil
+        case .one(let stored, let child): return stored.elementsEqual(level) ? child : nil
+        case .several(let entries): return entries.first { $0.0.elementsEqual(level) }?.1
+        }
     }
 
     func child(for level: [UInt8]) -> Child? {
@@ -154,15 +164,22 @@ struct LiteralChildren<Child> {
     }
 
     mutating func insert(_ child: Child, for level: [UInt8]) {
-        let hash = level.withUnsafeBytes(Self.hash)
-        buckets[hash, default: []].append((level, child))
+        let hash = fnv1a64(level)
+        switch buckets[hash] {
+        case .none: buckets[hash] = .one(level, child)
+        case .one(let stored, let existing): buckets[hash] = .several([(stored, existing), (level, child)])
+        case .several(let entries): buckets[hash] = .several(entries + [(level, child)])
+        }
     }
 
     mutating func remove(for level: [UInt8]) {
-        let hash = level.withUnsafeBytes(Self.hash)
-        buckets[hash]?.removeAll { $0.level == level }
-        if buckets[hash]?.isEmpty == true { buckets[hash] = nil }
+        let hash = fnv1a64(level)
+        switch buckets[hash] {
+        case .none: return
+        case .one(let stored, _): if stored == level { buckets[hash] = nil }
+        case .several(let entries):
+            let rest = entries.filter { $0.0 != level }
+            buckets[hash] = rest.count == 1 ? .one(rest[0].0, rest[0].1) : .several(rest)
+        }
     }
-
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { fnv1a64(bytes) }
 }
