@@ -15,6 +15,9 @@ public struct SystemError: Error, Sendable, Hashable {
     /// Whether the peer went away (reset, broken pipe), as opposed to a local fault.
     public var isPeerGone: Bool { errno == ECONNRESET || errno == EPIPE || errno == ETIMEDOUT }
 
+    /// Whether the process or system ran out of file descriptors.
+    public var isOutOfDescriptors: Bool { errno == EMFILE || errno == ENFILE }
+
     /// Whether the address or port is already taken.
     public var isAddressInUse: Bool { errno == EADDRINUSE }
 }

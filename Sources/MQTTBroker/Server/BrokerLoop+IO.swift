@@ -12,6 +12,10 @@ extension BrokerLoop {
             let accepted: (Socket, SocketAddress)?
             do {
                 accepted = try listener.accept()
+            } catch where error.isOutOfDescriptors {
+                log.log(.error, "Error accepting a connection: \(error); not accepting for a second (raise `ulimit -n`).")
+                pauseAccepting(now: now)
+                return
             } catch {
                 log.log(.error, "Error accepting a connection: \(error).")
                 return

@@ -36,6 +36,9 @@ struct BrokerLoop: EventLoopHandler {
     var jobs: [LoopJob] = []
     var readBuffer = ByteBuffer(capacity: BrokerLoop.readChunk)
     var nextTimeoutCheck = Instant(nanoseconds: 0)
+    /// Set while accepting is paused because descriptors ran out: the listeners are unwatched on this
+    /// loop until then, so a level-triggered listener cannot spin the loop.
+    var acceptingPausedUntil: Instant?
     var isStopped = false
 
     init(
@@ -95,6 +98,7 @@ struct BrokerLoop: EventLoopHandler {
 
     mutating func passEnded(now: Instant) -> Instant? {
         if now >= nextTimeoutCheck {
+            resumeAcceptingIfDue(now: now)
             shard.checkTimeouts(now: now, actions: &actions)
             performActions()
             nextTimeoutCheck = now + .seconds(1)
@@ -110,6 +114,23 @@ struct BrokerLoop: EventLoopHandler {
         }
         guard !isStopped else { return nil }
         return min(nextTimeoutCheck, systemTopics?.nextPublication ?? nextTimeoutCheck)
+    }
+
+    // MARK: Listeners
+
+    /// Stops watching the listeners for a second after running out of descriptors.
+    mutating func pauseAccepting(now: Instant) {
+        guard acceptingPausedUntil == nil else { return }
+        for listener in listeners { poller.unregister(listener) }
+        acceptingPausedUntil = now + .seconds(1)
+    }
+
+    private mutating func resumeAcceptingIfDue(now: Instant) {
+        guard let until = acceptingPausedUntil, now >= until else { return }
+        acceptingPausedUntil = nil
+        for (position, listener) in listeners.enumerated() {
+            try? poller.register(listener, token: listenerTokenBase | UInt64(position), interest: .exclusiveAccept)
+        }
     }
 
     // MARK: Slots
