@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "MQTTCodec", targets: ["MQTTCodec"]),
         .library(name: "MQTTBroker", targets: ["MQTTBroker"]),
+        .library(name: "MQTTClient", targets: ["MQTTClient"]),
         .executable(name: "starling", targets: ["starling"]),
     ],
     targets: [
@@ -15,6 +16,7 @@ let package = Package(
         .target(name: "Reactor", dependencies: ["CSystem", "MQTTCodec"]),
         .target(name: "MQTTBroker", dependencies: ["MQTTCodec", "Reactor"]),
         .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
+        .target(name: "MQTTClient", dependencies: ["MQTTCodec", "Reactor"]),
         .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),

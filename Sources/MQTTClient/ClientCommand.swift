@@ -1,0 +1,49 @@
+import MQTTCodec
+import Reactor
+import Synchronization
+
+/// A caller suspended until its operation completes on the loop.
+typealias Waiter = CheckedContinuation<Result<Completion, ClientError>, Never>
+
+/// Work the API posts to a client loop; every case names the client by its handle.
+enum ClientCommand: Sendable {
+    case open(handle: UInt64, session: ClientSession, options: ClientOptions)
+    case connect(handle: UInt64, address: SocketAddress, waiter: Waiter)
+    case publish(handle: UInt64, topic: TopicName, payload: ByteBuffer, qos: QoS, retain: Bool, waiter: Waiter)
+    case subscribe(handle: UInt64, stream: StreamRegistration, waiter: Waiter?)
+    case unsubscribe(handle: UInt64, filters: [TopicFilter], waiter: Waiter)
+    case streamEnded(handle: UInt64, stream: UInt64)
+    case resumeReading(handle: UInt64)
+    case disconnect(handle: UInt64, waiter: Waiter)
+    /// The `Client` was released: disconnect and free its slot.
+    case close(handle: UInt64)
+    /// Shuts the whole loop down (tests and process exit).
+    case stop
+}
+
+/// What the loop needs to feed a new stream.
+struct StreamRegistration: Sendable {
+    let id: UInt64
+    let requests: [Subscribe.Request]
+    let queue: MessageQueue
+    let token: StreamToken
+}
+
+/// Shared by a stream and its iterator; when both are gone, the loop is told the consumer stopped.
+final class StreamToken: Sendable {
+    let id: UInt64
+    private let codes = Mutex<[SubAckReturnCode]?>(nil)
+    private let onRelease: @Sendable () -> Void
+
+    init(id: UInt64, onRelease: @escaping @Sendable () -> Void) {
+        self.id = id
+        self.onRelease = onRelease
+    }
+
+    deinit { onRelease() }
+
+    var returnCodes: [SubAckReturnCode]? {
+        get { codes.withLock { $0 } }
+        set { codes.withLock { $0 = newValue } }
+    }
+}
