@@ -22,6 +22,9 @@ let package = Package(
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
         .testTarget(name: "MQTTBrokerTests", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "BrokerWireTests", dependencies: ["MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
+        .testTarget(
+            name: "MQTTClientTests",
+            dependencies: ["MQTTClient", "MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
 )

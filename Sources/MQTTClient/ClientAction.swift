@@ -19,7 +19,7 @@ public enum Completion: Sendable, Hashable {
 }
 
 /// What a `ClientSession` asks its driver to do, in order.
-public enum ClientAction: Sendable {
+public enum ClientAction: Sendable, Hashable {
     /// Open a TCP connection; report `transportConnected` or `transportClosed`.
     case openConnection
     /// Queue the packet for writing; output is flushed once per loop pass.
