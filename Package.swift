@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "MQTTBroker", targets: ["MQTTBroker"]),
         .library(name: "MQTTClient", targets: ["MQTTClient"]),
         .executable(name: "starling", targets: ["starling"]),
+        .executable(name: "starling-pub", targets: ["starling-pub"]),
+        .executable(name: "starling-sub", targets: ["starling-sub"]),
     ],
     targets: [
         .target(name: "MQTTCodec"),
@@ -17,6 +19,9 @@ let package = Package(
         .target(name: "MQTTBroker", dependencies: ["MQTTCodec", "Reactor"]),
         .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
         .target(name: "MQTTClient", dependencies: ["MQTTCodec", "Reactor"]),
+        .target(name: "MQTTCommandLine", dependencies: ["MQTTClient", "MQTTCodec", "Reactor"]),
+        .executableTarget(name: "starling-pub", dependencies: ["MQTTCommandLine"]),
+        .executableTarget(name: "starling-sub", dependencies: ["MQTTCommandLine"]),
         .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
@@ -24,7 +29,7 @@ let package = Package(
         .testTarget(name: "BrokerWireTests", dependencies: ["MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(
             name: "MQTTClientTests",
-            dependencies: ["MQTTClient", "MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
+            dependencies: ["MQTTClient", "MQTTCommandLine", "MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -30,15 +30,15 @@ public final class Client: Sendable {
     }
 
     /// Connects (TCP, CONNECT, CONNACK) within `options.connectTimeout`; returns the broker's
-    /// session-present flag [MQTT-3.2.2-2]. The host name is resolved once, here; reconnects reuse
-    /// the address.
+    /// session-present flag [MQTT-3.2.2-2]. The host name is resolved once, here, and each of its
+    /// addresses is tried in turn; reconnects reuse them.
     @discardableResult
     public func connect() async throws(ClientError) -> Bool {
-        let address: SocketAddress
-        do { address = try SocketAddress.resolve(host: options.host, port: options.port) } catch {
+        let addresses: [SocketAddress]
+        do { addresses = try SocketAddress.resolveAll(host: options.host, port: options.port) } catch {
             throw .hostNotFound(options.host)
         }
-        let completion = try await call { .connect(handle: handle, address: address, waiter: $0) }
+        let completion = try await call { .connect(handle: handle, addresses: addresses, waiter: $0) }
         guard case .connected(let sessionPresent) = completion else { preconditionFailure("connect answered \(completion)") }
         return sessionPresent
     }

@@ -8,7 +8,7 @@ typealias Waiter = CheckedContinuation<Result<Completion, ClientError>, Never>
 /// Work the API posts to a client loop; every case names the client by its handle.
 enum ClientCommand: Sendable {
     case open(handle: UInt64, session: ClientSession, options: ClientOptions)
-    case connect(handle: UInt64, address: SocketAddress, waiter: Waiter)
+    case connect(handle: UInt64, addresses: [SocketAddress], waiter: Waiter)
     case publish(handle: UInt64, topic: TopicName, payload: ByteBuffer, qos: QoS, retain: Bool, waiter: Waiter)
     case subscribe(handle: UInt64, stream: StreamRegistration, waiter: Waiter?)
     case unsubscribe(handle: UInt64, filters: [TopicFilter], waiter: Waiter)

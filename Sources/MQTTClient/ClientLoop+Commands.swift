@@ -8,9 +8,9 @@ extension ClientLoop {
         switch command {
         case .open(let handle, let session, let options):
             open(handle, session: session, options: options)
-        case .connect(let handle, let address, let waiter):
+        case .connect(let handle, let addresses, let waiter):
             guard let index = slot(handle, orFail: waiter) else { return }
-            slots[index]!.address = address
+            slots[index]!.addresses = addresses
             let request = slots[index]!.register(waiter)
             drive(index, now: now) { session, actions in session.connect(request: request, now: now, actions: &actions) }
         case .publish(let handle, let topic, let payload, let qos, let retain, let waiter):

@@ -9,11 +9,20 @@ extension ClientLoop {
         UInt64(index) | UInt64(slots[index]!.epoch) << 32
     }
 
+    /// Starts a connection attempt with the first address.
     mutating func openConnection(_ index: Int, now: Instant) {
-        guard let address = slots[index]!.address else {
+        slots[index]!.addressIndex = 0
+        connectToCurrentAddress(index, now: now)
+    }
+
+    /// Tries the current address; on failure the next one, and only the last failure reaches the session.
+    private mutating func connectToCurrentAddress(_ index: Int, now: Instant) {
+        let addresses = slots[index]!.addresses
+        guard slots[index]!.addressIndex < addresses.count else {
             slots[index]!.session.transportClosed(.notConnected, now: now, actions: &actions)
             return
         }
+        let address = addresses[slots[index]!.addressIndex]
         epochs &+= 1
         slots[index]!.epoch = epochs
         do {
@@ -25,8 +34,17 @@ extension ClientLoop {
             if connected { slots[index]!.session.transportConnected(now: now, actions: &actions) }
         } catch {
             closeSocket(index, flushFirst: false)
-            slots[index]!.session.transportClosed(.network(error), now: now, actions: &actions)
+            if tryNextAddress(index) {
+                connectToCurrentAddress(index, now: now)
+            } else {
+                slots[index]!.session.transportClosed(.network(error), now: now, actions: &actions)
+            }
         }
+    }
+
+    private mutating func tryNextAddress(_ index: Int) -> Bool {
+        slots[index]!.addressIndex += 1
+        return slots[index]!.addressIndex < slots[index]!.addresses.count
     }
 
     mutating func finishConnect(_ index: Int, now: Instant) {
@@ -37,7 +55,12 @@ extension ClientLoop {
             drive(index, now: now) { session, actions in session.transportConnected(now: now, actions: &actions) }
         } catch {
             closeSocket(index, flushFirst: false)
-            drive(index, now: now) { session, actions in session.transportClosed(.network(error), now: now, actions: &actions) }
+            if tryNextAddress(index) {
+                connectToCurrentAddress(index, now: now)
+                performPending(index, now: now)
+            } else {
+                drive(index, now: now) { session, actions in session.transportClosed(.network(error), now: now, actions: &actions) }
+            }
         }
     }
 

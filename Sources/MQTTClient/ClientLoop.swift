@@ -79,6 +79,11 @@ struct ClientLoop: EventLoopHandler {
     ) {
         guard slots[index] != nil else { return }
         event(&slots[index]!.session, &actions)
+        performPending(index, now: now)
+    }
+
+    /// Performs the actions collected so far, and those they provoke.
+    mutating func performPending(_ index: Int, now: Instant) {
         touch(index)
         while !actions.isEmpty {
             swap(&actions, &spareActions)

@@ -8,7 +8,10 @@ struct ClientSlot {
     var epoch: UInt32
     var session: ClientSession
     let options: ClientOptions
-    var address: SocketAddress?
+    /// The broker's addresses, tried in turn by every connection attempt.
+    var addresses: [SocketAddress] = []
+    /// The address the current attempt uses.
+    var addressIndex = 0
     var socket: Socket?
     /// A TCP connect is in progress (waiting for writability).
     var isConnecting = false

@@ -15,12 +15,15 @@ public struct SystemError: Error, Sendable, Hashable {
     /// Whether the peer went away (reset, broken pipe), as opposed to a local fault.
     public var isPeerGone: Bool { errno == ECONNRESET || errno == EPIPE || errno == ETIMEDOUT }
 
+    /// The system's wording for the errno alone, e.g. "Connection refused" (`strerror`).
+    public var reason: String { String(cString: strerror(errno)) }
+
     /// Whether the address or port is already taken.
     public var isAddressInUse: Bool { errno == EADDRINUSE }
 }
 
 extension SystemError: CustomStringConvertible {
-    public var description: String { "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))" }
+    public var description: String { "\(call) failed: \(reason) (errno \(errno))" }
 }
 
 /// What a non-blocking call achieved.
