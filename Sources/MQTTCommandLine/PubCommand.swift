@@ -68,8 +68,8 @@ public enum PubCommand {
             return CommandLineFailure.report(error, tool: .pub)
         }
         guard let topic = configuration.topic, let source = configuration.source else {
-            Terminal.standardOutput(Usage.pub)
             Terminal.standardError("Error: Both topic and message must be supplied.\n")
+            Terminal.standardOutput(Usage.pub)
             return 1
         }
         let terminal = Terminal(quiet: configuration.connection.quiet)
