@@ -21,6 +21,22 @@ enum ClientCommand: Sendable {
     case stop
 }
 
+extension ClientCommand {
+    /// Fails whoever waits on a command the loop will never run (it has stopped).
+    func abandon() {
+        switch self {
+        case .connect(_, _, let waiter), .publish(_, _, _, _, _, let waiter), .unsubscribe(_, _, let waiter),
+            .disconnect(_, let waiter):
+            waiter.resume(returning: .failure(.disconnected))
+        case .subscribe(_, let stream, let waiter):
+            stream.queue.finish(.disconnected)
+            waiter?.resume(returning: .failure(.disconnected))
+        case .open, .streamEnded, .resumeReading, .close, .stop:
+            break
+        }
+    }
+}
+
 /// What the loop needs to feed a new stream.
 struct StreamRegistration: Sendable {
     let id: UInt64

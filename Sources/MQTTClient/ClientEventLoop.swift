@@ -7,6 +7,9 @@ import Synchronization
 /// A Reactor loop thread hosting client connections.
 public final class ClientEventLoop: Sendable {
     let mailbox: Mailbox<ClientCommand>
+    /// Open until the loop has stopped; closing it and draining the mailbox happen under its lock,
+    /// so no command is left behind with a caller waiting on it.
+    private let gate: Gate
     private let thread: Mutex<LoopThread?>
     private let nextHandle = Atomic<UInt64>(1)
 
@@ -16,12 +19,20 @@ public final class ClientEventLoop: Sendable {
         self.mailbox = mailbox
         let poller = try Poller()
         let transfer = PollerTransfer(poller: poller)
+        let gate = Gate()
+        self.gate = gate
         thread = Mutex(LoopThread(name: name) {
             var handler = ClientLoop(poller: transfer.poller, mailbox: mailbox)
             do throws(SystemError) {
                 try runEventLoop(&handler, poller: transfer.poller, wakeUp: mailbox.wakeUp)
             } catch {
                 handler.failAll(.network(error))
+            }
+            gate.isOpen.withLock { isOpen in
+                isOpen = false
+                var left: [ClientCommand] = []
+                mailbox.take(into: &left)
+                for command in left { command.abandon() }
             }
         })
     }
@@ -49,9 +60,21 @@ public final class ClientEventLoop: Sendable {
         running?.join()
     }
 
-    func post(_ command: ClientCommand) { mailbox.post(command) }
+    /// Hands `command` to the loop; once the loop has stopped, fails it at once instead.
+    func post(_ command: ClientCommand) {
+        let posted = gate.isOpen.withLock { isOpen in
+            if isOpen { mailbox.post(command) }
+            return isOpen
+        }
+        if !posted { command.abandon() }
+    }
 
     func makeHandle() -> UInt64 { nextHandle.wrappingAdd(1, ordering: .relaxed).oldValue }
+}
+
+/// Whether the loop still takes commands.
+private final class Gate: Sendable {
+    let isOpen = Mutex(true)
 }
 
 /// Moves the poller to the loop thread, which owns it alone from then on.

@@ -6,9 +6,12 @@ import Reactor
 
 extension ClientLoop {
     mutating func deliver(_ message: ReceivedMessage, index: Int) {
+        var matched = false
         for position in slots[index]!.streams.indices where slots[index]!.streams[position].matches(message.topic) {
             slots[index]!.streams[position].pending.append(message)
+            matched = true
         }
+        if !matched { slots[index]!.options.trace?(.unmatched(message)) }
     }
 
     /// Hands each stream the messages of this pass; pauses reading if one of them is full.

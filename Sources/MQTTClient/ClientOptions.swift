@@ -62,6 +62,9 @@ public struct ClientOptions: Sendable {
 public enum PacketTrace: Sendable {
     case sent(Packet)
     case received(Packet)
-    /// The connection was lost; a reconnect follows at the given time, if any.
+    /// The connection was lost; `reconnecting` says whether the client tries again.
     case connectionLost(ClientError, reconnecting: Bool)
+    /// A message no subscription stream matched (acknowledged, then dropped): for example one queued
+    /// by a persistent session before its stream was registered.
+    case unmatched(ReceivedMessage)
 }

@@ -16,7 +16,7 @@ struct DebugLog: Sendable {
             // mosquitto_sub's subscribe callback prints the granted QoS after the library's line.
             ["Client \(name) received SUBACK", "Subscribed (mid: \(subAck.packetID)): " + subAck.returnCodes.map { "\($0.rawValue)" }.joined(separator: ", ")]
         case .received(let packet): ["Client \(name) received \(received(packet))"]
-        case .connectionLost: []
+        case .connectionLost, .unmatched: []
         }
     }
 
