@@ -128,10 +128,6 @@ public struct ClientSession: Sendable {
         if phase != .idle {
             if case .waitingToReconnect = phase {} else { actions.append(.closeConnection) }
         }
-        if let request = connectRequest {
-            connectRequest = nil
-            actions.append(.fail(request, error))
-        }
         end(error, now: now, actions: &actions)
     }
 
@@ -184,10 +180,8 @@ public struct ClientSession: Sendable {
     /// The connection or an attempt ended for `error`: retry with backoff, or end the session.
     mutating func connectionLost(_ error: ClientError, now: Instant, actions: inout [ClientAction]) {
         let wasConnected = phase == .connected
-        if let request = connectRequest {
-            connectRequest = nil
-            actions.append(.fail(request, error))
-            end(error, now: now, actions: &actions)
+        if connectRequest != nil {
+            end(error, now: now, actions: &actions)  // the first attempt reports, it does not retry
             return
         }
         guard let reconnect, hasConnected, Self.isWorthRetrying(error) else {
@@ -207,10 +201,14 @@ public struct ClientSession: Sendable {
         return true
     }
 
-    /// Ends the session: every pending operation fails with `error` (or `disconnected`), unacknowledged
-    /// messages are dropped from memory but not from the store.
+    /// Ends the session: every pending operation, `connect` included, fails with `error` (or
+    /// `disconnected`); unacknowledged messages are dropped from memory but not from the store.
     mutating func end(_ error: ClientError?, now: Instant, actions: inout [ClientAction]) {
         let failure = error ?? .disconnected
+        if let request = connectRequest {
+            connectRequest = nil
+            actions.append(.fail(request, failure))
+        }
         for flow in flows.values.sorted(by: { $0.sequence < $1.sequence }) {
             if let request = flow.request { actions.append(.fail(request, failure)) }
         }

@@ -87,3 +87,15 @@ import Testing
         #expect(!harness.session.isConnected)
     }
 }
+
+@Suite("ClientSession: disconnect while connecting") struct SessionDisconnectWhileConnectingTests {
+    @Test("disconnect before CONNACK fails the pending connect")
+    func disconnectWhileConnecting() {
+        var harness = SessionHarness()
+        let request = harness.request()
+        _ = harness.run { session, now, actions in session.connect(request: request, now: now, actions: &actions) }
+        let disconnect = harness.request()
+        let actions = harness.run { session, now, actions in session.disconnect(request: disconnect, now: now, actions: &actions) }
+        #expect(actions == [.closeConnection, .fail(request, .disconnected), .ended(nil), .complete(disconnect, .disconnected)])
+    }
+}
