@@ -33,7 +33,11 @@ public final class WireClient {
         socket.setNoDelay()
     }
 
-    deinit { socket.close() }
+    deinit {
+        // Not again after `close()`: the descriptor number may already belong to another socket of
+        // this process (tests run in parallel), and closing it would pull that one from under its owner.
+        if !isClosed { socket.close() }
+    }
 
     /// Closes the TCP connection without DISCONNECT.
     public func close() {
