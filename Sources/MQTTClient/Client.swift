@@ -22,7 +22,8 @@ public final class Client: Sendable {
         }
         handle = self.loop.makeHandle()
         let restored = try options.store?.load() ?? []
-        self.loop.post(.open(handle: handle, session: ClientSession(options: options, restored: restored), options: options))
+        self.loop.post(
+            .open(handle: handle, session: ClientSession(options: options, restored: restored), options: options))
     }
 
     deinit {
@@ -39,7 +40,9 @@ public final class Client: Sendable {
             throw .hostNotFound(options.host)
         }
         let completion = try await call { .connect(handle: handle, addresses: addresses, waiter: $0) }
-        guard case .connected(let sessionPresent) = completion else { preconditionFailure("connect answered \(completion)") }
+        guard case .connected(let sessionPresent) = completion else {
+            preconditionFailure("connect answered \(completion)")
+        }
         return sessionPresent
     }
 
@@ -64,7 +67,9 @@ public final class Client: Sendable {
     }
 
     /// `publish(to:payload:qos:retain:)` with a UTF-8 text payload.
-    public func publish(_ topic: String, _ text: String, qos: QoS = .atMostOnce, retain: Bool = false) async throws(ClientError) {
+    public func publish(_ topic: String, _ text: String, qos: QoS = .atMostOnce, retain: Bool = false)
+        async throws(ClientError)
+    {
         try await publish(topic, payload: ByteBuffer(string: text), qos: qos, retain: retain)
     }
 
@@ -109,7 +114,9 @@ public final class Client: Sendable {
         return try result.get()
     }
 
-    private func makeStream(_ requests: [Subscribe.Request]) -> (stream: MessageStream, registration: StreamRegistration) {
+    private func makeStream(_ requests: [Subscribe.Request]) -> (
+        stream: MessageStream, registration: StreamRegistration
+    ) {
         precondition(!requests.isEmpty, "subscribe to at least one filter [MQTT-3.8.3-3]")
         let id = loop.makeHandle()
         let loop = self.loop

@@ -58,6 +58,7 @@ final class StreamToken: Sendable {
 
     deinit { onRelease() }
 
+    /// The SUBACK return codes, once they arrived.
     var returnCodes: [SubAckReturnCode]? {
         get { codes.withLock { $0 } }
         set { codes.withLock { $0 = newValue } }

@@ -21,20 +21,21 @@ public final class ClientEventLoop: Sendable {
         let transfer = PollerTransfer(poller: poller)
         let gate = Gate()
         self.gate = gate
-        thread = Mutex(LoopThread(name: name) {
-            var handler = ClientLoop(poller: transfer.poller, mailbox: mailbox)
-            do throws(SystemError) {
-                try runEventLoop(&handler, poller: transfer.poller, wakeUp: mailbox.wakeUp)
-            } catch {
-                handler.failAll(.network(error))
-            }
-            gate.isOpen.withLock { isOpen in
-                isOpen = false
-                var left: [ClientCommand] = []
-                mailbox.take(into: &left)
-                for command in left { command.abandon() }
-            }
-        })
+        thread = Mutex(
+            LoopThread(name: name) {
+                var handler = ClientLoop(poller: transfer.poller, mailbox: mailbox)
+                do throws(SystemError) {
+                    try runEventLoop(&handler, poller: transfer.poller, wakeUp: mailbox.wakeUp)
+                } catch {
+                    handler.failAll(.network(error))
+                }
+                gate.isOpen.withLock { isOpen in
+                    isOpen = false
+                    var left: [ClientCommand] = []
+                    mailbox.take(into: &left)
+                    for command in left { command.abandon() }
+                }
+            })
     }
 
     /// The loop shared by all clients of this process, started on first use.
@@ -69,6 +70,7 @@ public final class ClientEventLoop: Sendable {
         if !posted { command.abandon() }
     }
 
+    /// A number unique on this loop, naming a client or a stream.
     func makeHandle() -> UInt64 { nextHandle.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
 

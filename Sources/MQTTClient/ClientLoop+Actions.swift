@@ -4,6 +4,7 @@ import MQTTCodec
 import Reactor
 
 extension ClientLoop {
+    /// Performs one session action for the client in slot `index`.
     mutating func perform(_ action: ClientAction, index: Int, now: Instant) {
         switch action {
         case .openConnection:

@@ -4,6 +4,7 @@ import MQTTCodec
 import Reactor
 
 extension ClientLoop {
+    /// Runs one command posted by the API.
     mutating func handle(_ command: ClientCommand, now: Instant) {
         switch command {
         case .open(let handle, let session, let options):
@@ -12,19 +13,24 @@ extension ClientLoop {
             guard let index = slot(handle, orFail: waiter) else { return }
             slots[index]!.addresses = addresses
             let request = slots[index]!.register(waiter)
-            drive(index, now: now) { session, actions in session.connect(request: request, now: now, actions: &actions) }
+            drive(index, now: now) { session, actions in session.connect(request: request, now: now, actions: &actions)
+            }
         case .publish(let handle, let topic, let payload, let qos, let retain, let waiter):
             guard let index = slot(handle, orFail: waiter) else { return }
             let request = slots[index]!.register(waiter)
             drive(index, now: now) { session, actions in
-                session.publish(topic: topic, payload: payload, qos: qos, retain: retain, request: request, now: now, actions: &actions)
+                session.publish(
+                    topic: topic, payload: payload, qos: qos, retain: retain, request: request, now: now,
+                    actions: &actions)
             }
         case .subscribe(let handle, let stream, let waiter):
             subscribe(handle, stream: stream, waiter: waiter, now: now)
         case .unsubscribe(let handle, let filters, let waiter):
             guard let index = slot(handle, orFail: waiter) else { return }
             let request = slots[index]!.register(waiter)
-            drive(index, now: now) { session, actions in session.unsubscribe(filters, request: request, now: now, actions: &actions) }
+            drive(index, now: now) { session, actions in
+                session.unsubscribe(filters, request: request, now: now, actions: &actions)
+            }
         case .streamEnded(let handle, let stream):
             guard let index = handles[handle] else { return }
             streamEnded(index, stream: stream, now: now)
@@ -34,7 +40,9 @@ extension ClientLoop {
         case .disconnect(let handle, let waiter):
             guard let index = slot(handle, orFail: waiter) else { return }
             let request = slots[index]!.register(waiter)
-            drive(index, now: now) { session, actions in session.disconnect(request: request, now: now, actions: &actions) }
+            drive(index, now: now) { session, actions in
+                session.disconnect(request: request, now: now, actions: &actions)
+            }
         case .close(let handle):
             guard let index = handles[handle] else { return }
             close(index, now: now)
@@ -72,19 +80,24 @@ extension ClientLoop {
             waiter?.resume(returning: .failure(.disconnected))
             return
         }
-        slots[index]!.streams.append(StreamSlot(
-            id: stream.id, filters: stream.requests.map(\.filter), queue: stream.queue, token: stream.token,
-            acknowledgementWaiter: waiter))
+        slots[index]!.streams.append(
+            StreamSlot(
+                id: stream.id, filters: stream.requests.map(\.filter), queue: stream.queue, token: stream.token,
+                acknowledgementWaiter: waiter))
         let request = slots[index]!.register(nil)
         slots[index]!.streamRequests[request.rawValue] = stream.id
-        drive(index, now: now) { session, actions in session.subscribe(stream.requests, request: request, now: now, actions: &actions) }
+        drive(index, now: now) { session, actions in
+            session.subscribe(stream.requests, request: request, now: now, actions: &actions)
+        }
     }
 
     /// The `Client` is gone: disconnect if needed, then free the slot.
     private mutating func close(_ index: Int, now: Instant) {
         if slots[index]!.session.nextDeadline != nil || slots[index]!.socket != nil {
             let request = slots[index]!.register(nil)
-            drive(index, now: now) { session, actions in session.disconnect(request: request, now: now, actions: &actions) }
+            drive(index, now: now) { session, actions in
+                session.disconnect(request: request, now: now, actions: &actions)
+            }
         }
         release(index, .disconnected)
     }

@@ -5,6 +5,7 @@ import MQTTCodec
 import Reactor
 
 extension ClientLoop {
+    /// The epoll token of slot `index`'s current socket.
     func token(_ index: Int) -> UInt64 {
         UInt64(index) | UInt64(slots[index]!.epoch) << 32
     }
@@ -47,6 +48,7 @@ extension ClientLoop {
         return slots[index]!.addressIndex < slots[index]!.addresses.count
     }
 
+    /// The socket became writable while connecting: the TCP handshake is over, one way or the other.
     mutating func finishConnect(_ index: Int, now: Instant) {
         do {
             try slots[index]!.socket!.finishConnect()
@@ -59,7 +61,9 @@ extension ClientLoop {
                 connectToCurrentAddress(index, now: now)
                 performPending(index, now: now)
             } else {
-                drive(index, now: now) { session, actions in session.transportClosed(.network(error), now: now, actions: &actions) }
+                drive(index, now: now) { session, actions in
+                    session.transportClosed(.network(error), now: now, actions: &actions)
+                }
             }
         }
     }
@@ -80,11 +84,13 @@ extension ClientLoop {
         slots[index]!.epoch = epochs
     }
 
+    /// Tells epoll what the connection now waits for (`ClientSlot.interest`).
     mutating func updateInterest(_ index: Int) throws(SystemError) {
         guard let socket = slots[index]!.socket else { return }
         try poller.modify(socket, token: token(index), interest: slots[index]!.interest)
     }
 
+    /// One read of up to `readChunk` bytes, then every whole packet in the buffer.
     mutating func read(_ index: Int, now: Instant) {
         guard let socket = slots[index]!.socket else { return }
         let outcome: ReadOutcome

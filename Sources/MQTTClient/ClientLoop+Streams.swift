@@ -5,6 +5,7 @@ import MQTTCodec
 import Reactor
 
 extension ClientLoop {
+    /// Queues `message` for every stream whose filters match its topic, for the end of the pass.
     mutating func deliver(_ message: ReceivedMessage, index: Int) {
         var matched = false
         for position in slots[index]!.streams.indices where slots[index]!.streams[position].matches(message.topic) {
@@ -66,7 +67,9 @@ extension ClientLoop {
         let stillUsed = Set(slots[index]!.streams.flatMap(\.filters))
         let unused = ended.filters.filter { !stillUsed.contains($0) }
         if !unused.isEmpty {
-            drive(index, now: now) { session, actions in session.unsubscribe(unused, request: nil, now: now, actions: &actions) }
+            drive(index, now: now) { session, actions in
+                session.unsubscribe(unused, request: nil, now: now, actions: &actions)
+            }
         }
         resumeReadingIfDrained(index, now: now)
     }

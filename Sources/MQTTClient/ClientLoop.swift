@@ -92,6 +92,7 @@ struct ClientLoop: EventLoopHandler {
         }
     }
 
+    /// Marks slot `index` for the end-of-pass work (streams, output, timer).
     mutating func touch(_ index: Int) {
         guard slots[index]?.isTouched == false else { return }
         slots[index]!.isTouched = true

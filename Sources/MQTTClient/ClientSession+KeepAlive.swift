@@ -8,6 +8,7 @@ import MQTTCodec
 import Reactor
 
 extension ClientSession {
+    /// The keep alive as a duration; nil when it is off.
     var keepAliveInterval: Duration? {
         connectPacket.keepAlive == 0 ? nil : .seconds(Int(connectPacket.keepAlive))
     }
@@ -23,6 +24,7 @@ extension ClientSession {
         return deadline
     }
 
+    /// Gives the connection up after 1.5 intervals of silence, else pings when one is due.
     mutating func checkKeepAlive(now: Instant, actions: inout [ClientAction]) {
         guard let interval = keepAliveInterval else { return }
         if !readingPaused && now >= lastReceived + interval * 1.5 {

@@ -24,7 +24,9 @@ extension ClientSession {
     private mutating func receivedWhileConnected(_ packet: Packet, now: Instant, actions: inout [ClientAction]) {
         guard phase == .connected else {
             // Before CONNACK the server sends nothing else [MQTT-3.2.0-1].
-            if case .connecting(_, true) = phase { violation(.unexpectedPacket(packet.type), now: now, actions: &actions) }
+            if case .connecting(_, true) = phase {
+                violation(.unexpectedPacket(packet.type), now: now, actions: &actions)
+            }
             return
         }
         lastReceived = now

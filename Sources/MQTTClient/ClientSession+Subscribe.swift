@@ -46,9 +46,16 @@ extension ClientSession {
     mutating func subAckReceived(_ subAck: SubAck, now: Instant, actions: inout [ClientAction]) {
         guard let pending = subscribes.removeValue(forKey: subAck.packetID) else { return }
         guard subAck.returnCodes.count == pending.requests.count else {
-            if let request = pending.request { actions.append(.fail(request, .subAckMismatch(
-                requested: pending.requests.count, answered: subAck.returnCodes.count))) }
-            violation(.subAckMismatch(requested: pending.requests.count, answered: subAck.returnCodes.count), now: now, actions: &actions)
+            if let request = pending.request {
+                actions.append(
+                    .fail(
+                        request,
+                        .subAckMismatch(
+                            requested: pending.requests.count, answered: subAck.returnCodes.count)))
+            }
+            violation(
+                .subAckMismatch(requested: pending.requests.count, answered: subAck.returnCodes.count), now: now,
+                actions: &actions)
             return
         }
         var refused: [TopicFilter] = []
@@ -67,6 +74,7 @@ extension ClientSession {
         }
     }
 
+    /// UNSUBACK completes the UNSUBSCRIBE with its identifier [MQTT-3.10.4-4].
     mutating func unsubAckReceived(_ id: PacketID, actions: inout [ClientAction]) {
         guard let pending = unsubscribes.removeValue(forKey: id) else { return }
         if let request = pending.request { actions.append(.complete(request, .unsubscribed)) }

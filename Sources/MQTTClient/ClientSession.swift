@@ -67,8 +67,10 @@ public struct ClientSession: Sendable {
         jitter = JitterSource(seed: randomSeed)
         for stored in restored.sorted(by: { $0.sequence < $1.sequence }) {
             let stage: OutboundFlow.Stage =
-                stored.released ? .awaitingPubComp : stored.publish.qos == .atLeastOnce ? .awaitingPubAck : .awaitingPubRec
-            flows[stored.packetID] = OutboundFlow(publish: stored.publish, stage: stage, request: nil, sequence: stored.sequence)
+                stored.released
+                ? .awaitingPubComp : stored.publish.qos == .atLeastOnce ? .awaitingPubAck : .awaitingPubRec
+            flows[stored.packetID] = OutboundFlow(
+                publish: stored.publish, stage: stage, request: nil, sequence: stored.sequence)
             inFlightCount += 1
             nextSequence = max(nextSequence, stored.sequence + 1)
             nextPacketID = stored.packetID.next

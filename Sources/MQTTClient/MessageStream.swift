@@ -30,7 +30,9 @@ public struct MessageStream: AsyncSequence, Sendable {
         var position = 0
         var finished = false
 
-        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(ClientError) -> ReceivedMessage? {
+        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(ClientError)
+            -> ReceivedMessage?
+        {
             while !finished {
                 if position < batch.count {
                     defer { position += 1 }

@@ -26,7 +26,9 @@ struct ArgumentCursor {
 
     /// The argument after `flag`; Mosquitto's wording when there is none.
     mutating func value(for flag: String, naming what: String) throws(CommandLineError) -> String {
-        guard index < arguments.count else { throw .usage("Error: \(flag) argument given but no \(what) specified.\n\n") }
+        guard index < arguments.count else {
+            throw .usage("Error: \(flag) argument given but no \(what) specified.\n\n")
+        }
         defer { index += 1 }
         return arguments[index]
     }

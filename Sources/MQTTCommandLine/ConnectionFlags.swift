@@ -88,7 +88,9 @@ struct ConnectionFlags: Sendable {
 
     /// The checks Mosquitto makes once every flag is read.
     func validate() throws(CommandLineError) {
-        if willPayload != nil && willTopic == nil { throw .usage("Error: Will payload given, but no will topic given.\n") }
+        if willPayload != nil && willTopic == nil {
+            throw .usage("Error: Will payload given, but no will topic given.\n")
+        }
         if willRetain && willTopic == nil { throw .usage("Error: Will retain given, but no will topic given.\n") }
         if !cleanSession && (idPrefix != nil || clientID == nil) {
             throw .usage("Error: You must provide a client id if you are using the -c option.\n")
@@ -110,12 +112,14 @@ struct ConnectionFlags: Sendable {
         if password != nil && username == nil && protocolVersion == .v3_1_1 {
             throw .invalid("Error: Problem setting username and/or password.\n")
         }
-        var options = ClientOptions(host: host, port: port, clientID: effectiveClientID, cleanSession: cleanSession, keepAlive: keepAlive)
+        var options = ClientOptions(
+            host: host, port: port, clientID: effectiveClientID, cleanSession: cleanSession, keepAlive: keepAlive)
         options.protocolVersion = protocolVersion
         options.username = username
         options.password = password.map { ByteBuffer(string: $0) }
         if let willTopic {
-            options.will = Will(topic: willTopic, payload: ByteBuffer(string: willPayload ?? ""), qos: willQoS, retain: willRetain)
+            options.will = Will(
+                topic: willTopic, payload: ByteBuffer(string: willPayload ?? ""), qos: willQoS, retain: willRetain)
         }
         return options
     }

@@ -14,7 +14,11 @@ struct DebugLog: Sendable {
         case .sent(let packet): sent(packet).map { "Client \(name) sending \($0)" }
         case .received(.subAck(let subAck)):
             // mosquitto_sub's subscribe callback prints the granted QoS after the library's line.
-            ["Client \(name) received SUBACK", "Subscribed (mid: \(subAck.packetID)): " + subAck.returnCodes.map { "\($0.rawValue)" }.joined(separator: ", ")]
+            [
+                "Client \(name) received SUBACK",
+                "Subscribed (mid: \(subAck.packetID)): "
+                    + subAck.returnCodes.map { "\($0.rawValue)" }.joined(separator: ", "),
+            ]
         case .received(let packet): ["Client \(name) received \(received(packet))"]
         case .connectionLost, .unmatched: []
         }
@@ -29,8 +33,11 @@ struct DebugLog: Sendable {
         case .pubRel(let rel): ["PUBREL (m\(rel.packetID))"]
         case .pubComp(let comp): ["PUBCOMP (m\(comp.packetID))"]
         case .subscribe(let subscribe):
-            subscribe.requests.map { "SUBSCRIBE (Mid: \(subscribe.packetID), Topic: \($0.filter), QoS: \($0.qos.rawValue), Options: 0x00)" }
-        case .unsubscribe(let unsubscribe): unsubscribe.filters.map { "UNSUBSCRIBE (Mid: \(unsubscribe.packetID), Topic: \($0))" }
+            subscribe.requests.map {
+                "SUBSCRIBE (Mid: \(subscribe.packetID), Topic: \($0.filter), QoS: \($0.qos.rawValue), Options: 0x00)"
+            }
+        case .unsubscribe(let unsubscribe):
+            unsubscribe.filters.map { "UNSUBSCRIBE (Mid: \(unsubscribe.packetID), Topic: \($0))" }
         case .pingReq: ["PINGREQ"]
         case .disconnect: ["DISCONNECT"]
         case .connAck, .subAck, .unsubAck, .pingResp: ["\(packet.type)"]
@@ -51,6 +58,7 @@ struct DebugLog: Sendable {
 
     private func describe(_ publish: Publish) -> String {
         let flags = "d\(publish.dup ? 1 : 0), q\(publish.qos.rawValue), r\(publish.retain ? 1 : 0)"
-        return "(\(flags), m\(publish.packetID?.rawValue ?? 0), '\(publish.topic)', ... (\(publish.payload.readableBytes) bytes))"
+        return
+            "(\(flags), m\(publish.packetID?.rawValue ?? 0), '\(publish.topic)', ... (\(publish.payload.readableBytes) bytes))"
     }
 }

@@ -29,7 +29,8 @@ struct FieldRenderer {
         case UInt8(ascii: "q"): output.append(UInt8(ascii: "0") + message.qos.rawValue)
         case UInt8(ascii: "r"): output.append(message.retain ? UInt8(ascii: "1") : UInt8(ascii: "0"))
         case UInt8(ascii: "t"): message.topic.bytes.withReadableBytes { string(Array($0), into: &output) }
-        case UInt8(ascii: "U"): output += Array("\(time.formatted("%s")).\(zeroPadded(time.nanoseconds, digits: 9))".utf8)
+        case UInt8(ascii: "U"):
+            output += Array("\(time.formatted("%s")).\(zeroPadded(time.nanoseconds, digits: 9))".utf8)
         case UInt8(ascii: "x"): payload(hex: "0123456789abcdef", into: &output)
         case UInt8(ascii: "X"): payload(hex: "0123456789ABCDEF", into: &output)
         default: break  // %D, %P, %R: v5 properties, absent

@@ -38,7 +38,9 @@ enum JSONOutput {
         output.append(UInt8(ascii: "\""))
         for byte in bytes {
             switch byte {
-            case 0: output.append(UInt8(ascii: "\"")); return
+            case 0:
+                output.append(UInt8(ascii: "\""))
+                return
             case UInt8(ascii: "\""): output += Array("\\\"".utf8)
             case UInt8(ascii: "\\"): output += Array("\\\\".utf8)
             case 8: output += Array("\\b".utf8)

@@ -98,7 +98,8 @@ struct OutputFormat: Sendable {
                             index += 1
                         }
                     }
-                    FieldRenderer(message: message, time: time, spec: spec).render(bytes[index], into: &output, errors: &errors)
+                    FieldRenderer(message: message, time: time, spec: spec).render(
+                        bytes[index], into: &output, errors: &errors)
                 }
             } else if byte == UInt8(ascii: "@") {
                 if index < count - 1 {

@@ -32,7 +32,8 @@ struct PubConfiguration: Sendable {
                 do { configuration.topic = try TopicName(topic) } catch {
                     throw .usage("Error: Invalid publish topic '\(topic)', does it contain '+' or '#'?\n")
                 }
-            case "-m", "--message": try configuration.setSource(.message(try cursor.value(for: "-m", naming: "message")))
+            case "-m", "--message":
+                try configuration.setSource(.message(try cursor.value(for: "-m", naming: "message")))
             case "-f", "--file": try configuration.setSource(.file(try cursor.value(for: "-f", naming: "file")))
             case "-s", "--stdin-file": try configuration.setSource(.standardInput)
             case "-l", "--stdin-line": try configuration.setSource(.lines)
@@ -99,7 +100,8 @@ public enum PubCommand {
             if source == .lines {
                 var lines = LineReader()
                 while let line = lines.next() {
-                    try await client.publish(to: topic, payload: ByteBuffer(bytes: line), qos: qos, retain: configuration.retain)
+                    try await client.publish(
+                        to: topic, payload: ByteBuffer(bytes: line), qos: qos, retain: configuration.retain)
                 }
             } else {
                 try await client.publish(to: topic, payload: payload, qos: qos, retain: configuration.retain)

@@ -31,13 +31,20 @@ struct SubConfiguration: Sendable {
             switch flag {
             case "-t", "--topic":
                 let topic = try cursor.value(for: "-t", naming: "topic")
-                configuration.topics.append(try filter(topic, "Error: Invalid subscription topic '\(topic)', are all '+' and '#' wildcards correct?\n"))
+                configuration.topics.append(
+                    try filter(
+                        topic, "Error: Invalid subscription topic '\(topic)', are all '+' and '#' wildcards correct?\n")
+                )
             case "-T", "--filter-out":
                 let topic = try cursor.value(for: "-T", naming: "topic filter")
-                configuration.filterOuts.append(try filter(topic, "Error: Invalid filter topic '\(topic)', are all '+' and '#' wildcards correct?\n"))
+                configuration.filterOuts.append(
+                    try filter(
+                        topic, "Error: Invalid filter topic '\(topic)', are all '+' and '#' wildcards correct?\n"))
             case "-U", "--unsubscribe":
                 let topic = try cursor.value(for: "-U", naming: "unsubscribe topic")
-                configuration.unsubscribeTopics.append(try filter(topic, "Error: Invalid unsubscribe topic '\(topic)', are all '+' and '#' wildcards correct?\n"))
+                configuration.unsubscribeTopics.append(
+                    try filter(
+                        topic, "Error: Invalid unsubscribe topic '\(topic)', are all '+' and '#' wildcards correct?\n"))
             case "-v", "--verbose": configuration.verbose = true
             case "-N": configuration.endOfLine = false
             case "-C":
@@ -52,7 +59,8 @@ struct SubConfiguration: Sendable {
             case "-R": configuration.noRetained = true
             case "--retained-only": configuration.retainedOnly = true
             case "--remove-retained": configuration.removeRetained = true
-            case "-F": configuration.format = try OutputFormat(validating: try cursor.value(for: "-F", naming: "format"))
+            case "-F":
+                configuration.format = try OutputFormat(validating: try cursor.value(for: "-F", naming: "format"))
             case "--help": throw .help
             default: throw .usage("Error: Unknown option '\(flag)'.\n")
             }

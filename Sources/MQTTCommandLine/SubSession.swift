@@ -99,7 +99,9 @@ struct SubSession: Sendable {
             if configuration.endOfLine { output.append(10) }
         } else if configuration.verbose {
             if payload.isEmpty {
-                if configuration.endOfLine { output += message.topic.bytes.readableBytesArray + Array(" (null)\n".utf8) }
+                if configuration.endOfLine {
+                    output += message.topic.bytes.readableBytesArray + Array(" (null)\n".utf8)
+                }
             } else {
                 output += message.topic.bytes.readableBytesArray + [UInt8(ascii: " ")] + payload
                 if configuration.endOfLine { output.append(10) }

@@ -4,7 +4,9 @@ import Reactor
 import Testing
 
 @Suite("Client API against a live broker") struct ClientAPITests {
-    @Test("Publish and receive at every QoS; publish returns after the handshake", arguments: BrokerKind.available, QoS.allCases)
+    @Test(
+        "Publish and receive at every QoS; publish returns after the handshake", arguments: BrokerKind.available,
+        QoS.allCases)
     func roundTrip(kind: BrokerKind, qos: QoS) async throws {
         let broker = try LiveBroker(kind)
         let subscriber = try Client(broker.options("sub-\(qos.rawValue)"))
@@ -21,7 +23,8 @@ import Testing
         await subscriber.disconnect()
     }
 
-    @Test("A retained message reaches a later subscriber with RETAIN set [MQTT-3.3.1-8]", arguments: BrokerKind.available)
+    @Test(
+        "A retained message reaches a later subscriber with RETAIN set [MQTT-3.3.1-8]", arguments: BrokerKind.available)
     func retained(kind: BrokerKind) async throws {
         let broker = try LiveBroker(kind)
         let publisher = try Client(broker.options("retainer"))
@@ -62,7 +65,8 @@ import Testing
         try await log.waitForSent("UNSUBSCRIBE")
     }
 
-    @Test("A persistent session is reported present on the next connect [MQTT-3.2.2-2]", arguments: BrokerKind.available)
+    @Test(
+        "A persistent session is reported present on the next connect [MQTT-3.2.2-2]", arguments: BrokerKind.available)
     func sessionPresent(kind: BrokerKind) async throws {
         let broker = try LiveBroker(kind)
         let first = try Client(broker.options("keeper", cleanSession: false))

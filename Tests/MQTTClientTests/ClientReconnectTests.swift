@@ -13,7 +13,8 @@ import Testing
     /// A subscriber that comes back fast and a publisher that comes back slowly, so the subscription is
     /// restored before the publisher resends: the restarted broker routes nothing to a subscriber it
     /// does not know yet.
-    private func clients(_ broker: LiveBroker, _ name: String, qos: QoS) async throws -> (Client, MessageStream, Client) {
+    private func clients(_ broker: LiveBroker, _ name: String, qos: QoS) async throws -> (Client, MessageStream, Client)
+    {
         var subscriberOptions = broker.options("\(name)-sub", cleanSession: false)
         subscriberOptions.reconnect = ReconnectPolicy(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(100))
         let subscriber = try Client(subscriberOptions)
@@ -27,7 +28,9 @@ import Testing
     }
 
     /// Publishes `count` messages 10 ms apart while the broker is stopped and started again.
-    private func publishAcrossRestart(_ broker: LiveBroker, _ publisher: Client, topic: String, count: Int, qos: QoS) async throws {
+    private func publishAcrossRestart(_ broker: LiveBroker, _ publisher: Client, topic: String, count: Int, qos: QoS)
+        async throws
+    {
         let publishing = Task {
             for number in 0..<count {
                 try await publisher.publish(topic, "\(number)", qos: qos)
@@ -53,7 +56,9 @@ import Testing
         }
     }
 
-    @Test("QoS 1: no message is lost across a broker restart; the subscription is restored", arguments: BrokerKind.available)
+    @Test(
+        "QoS 1: no message is lost across a broker restart; the subscription is restored",
+        arguments: BrokerKind.available)
     func qos1NoLoss(kind: BrokerKind) async throws {
         let broker = try LiveBroker(kind)
         let (subscriber, stream, publisher) = try await clients(broker, "r1\(kind)", qos: .atLeastOnce)

@@ -14,8 +14,10 @@ import Testing
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try FileOutboundStore(path: path)
-        let first = StoredPublish(publish: publishPacket("s/1", "one", qos: .atLeastOnce, id: 1, retain: true), released: false, sequence: 7)
-        let second = StoredPublish(publish: publishPacket("s/2", "two", qos: .exactlyOnce, id: 2), released: false, sequence: 1 << 40)
+        let first = StoredPublish(
+            publish: publishPacket("s/1", "one", qos: .atLeastOnce, id: 1, retain: true), released: false, sequence: 7)
+        let second = StoredPublish(
+            publish: publishPacket("s/2", "two", qos: .exactlyOnce, id: 2), released: false, sequence: 1 << 40)
         try store.save(first)
         try store.save(second)
         var released = second
@@ -37,7 +39,8 @@ import Testing
         #expect(throws: ClientError.storeCorrupt(entry: "3.pub")) { try FileOutboundStore(path: path).load() }
     }
 
-    @Test("An unacknowledged QoS 1 message survives the client process and is delivered by the next one",
+    @Test(
+        "An unacknowledged QoS 1 message survives the client process and is delivered by the next one",
         arguments: BrokerKind.available)
     func survivesRestart(kind: BrokerKind) async throws {
         let path = temporaryPath()
@@ -49,7 +52,8 @@ import Testing
 
         do {
             // The first "process" publishes while its broker is unreachable, then goes away.
-            var options = ClientOptions(host: "127.0.0.1", port: broker.port, clientID: "store-pub", cleanSession: false)
+            var options = ClientOptions(
+                host: "127.0.0.1", port: broker.port, clientID: "store-pub", cleanSession: false)
             options.store = try FileOutboundStore(path: path)
             let loop = try ClientEventLoop(name: "first-process")
             let doomed = try Client(options, loop: loop)

@@ -8,7 +8,9 @@ import Testing
     func connectHandshake() {
         var harness = SessionHarness()
         let request = harness.request()
-        let opened = harness.run { session, now, actions in session.connect(request: request, now: now, actions: &actions) }
+        let opened = harness.run { session, now, actions in
+            session.connect(request: request, now: now, actions: &actions)
+        }
         #expect(opened == [.openConnection])
         let connect = harness.run { session, now, actions in session.transportConnected(now: now, actions: &actions) }
         #expect(connect == [.send(.connect(Connect(clientID: "tester", cleanSession: true, keepAlive: 60)))])
@@ -24,7 +26,11 @@ import Testing
         _ = harness.run { session, now, actions in session.connect(request: request, now: now, actions: &actions) }
         _ = harness.run { session, now, actions in session.transportConnected(now: now, actions: &actions) }
         let actions = harness.receive(.connAck(ConnAck(sessionPresent: false, returnCode: .notAuthorized)))
-        #expect(actions == [.closeConnection, .fail(request, .connectionRefused(.notAuthorized)), .ended(.connectionRefused(.notAuthorized))])
+        #expect(
+            actions == [
+                .closeConnection, .fail(request, .connectionRefused(.notAuthorized)),
+                .ended(.connectionRefused(.notAuthorized)),
+            ])
         #expect(harness.session.nextDeadline == nil)
     }
 
@@ -48,7 +54,9 @@ import Testing
         var harness = SessionHarness()
         harness.connect()
         let request = harness.request()
-        let actions = harness.run { session, now, actions in session.connect(request: request, now: now, actions: &actions) }
+        let actions = harness.run { session, now, actions in
+            session.connect(request: request, now: now, actions: &actions)
+        }
         #expect(actions == [.fail(request, .alreadyConnected)])
     }
 
@@ -69,7 +77,10 @@ import Testing
         harness.connect()
         let actions = harness.receive(.pingReq)
         #expect(actions.first == .closeConnection)
-        #expect(actions.contains(where: { if case .connectionLost(.unexpectedPacket(.pingReq), _) = $0 { true } else { false } }))
+        #expect(
+            actions.contains(where: {
+                if case .connectionLost(.unexpectedPacket(.pingReq), _) = $0 { true } else { false }
+            }))
     }
 
     @Test("disconnect sends DISCONNECT [MQTT-3.14.4-1], closes, fails pending work, ends normally")
@@ -79,11 +90,14 @@ import Testing
         let publishRequest = harness.request()
         _ = harness.publish("a", "x", qos: .atLeastOnce, request: publishRequest)
         let request = harness.request()
-        let actions = harness.run { session, now, actions in session.disconnect(request: request, now: now, actions: &actions) }
-        #expect(actions == [
-            .send(.disconnect), .closeConnection, .fail(publishRequest, .disconnected), .ended(nil),
-            .complete(request, .disconnected),
-        ])
+        let actions = harness.run { session, now, actions in
+            session.disconnect(request: request, now: now, actions: &actions)
+        }
+        #expect(
+            actions == [
+                .send(.disconnect), .closeConnection, .fail(publishRequest, .disconnected), .ended(nil),
+                .complete(request, .disconnected),
+            ])
         #expect(!harness.session.isConnected)
     }
 }
@@ -95,7 +109,12 @@ import Testing
         let request = harness.request()
         _ = harness.run { session, now, actions in session.connect(request: request, now: now, actions: &actions) }
         let disconnect = harness.request()
-        let actions = harness.run { session, now, actions in session.disconnect(request: disconnect, now: now, actions: &actions) }
-        #expect(actions == [.closeConnection, .fail(request, .disconnected), .ended(nil), .complete(disconnect, .disconnected)])
+        let actions = harness.run { session, now, actions in
+            session.disconnect(request: disconnect, now: now, actions: &actions)
+        }
+        #expect(
+            actions == [
+                .closeConnection, .fail(request, .disconnected), .ended(nil), .complete(disconnect, .disconnected),
+            ])
     }
 }

@@ -53,7 +53,9 @@ struct SessionHarness {
     mutating func publish(_ topic: String, _ text: String, qos: QoS, request: RequestID? = nil) -> [ClientAction] {
         let name = try! TopicName(topic)
         return run { session, now, actions in
-            session.publish(topic: name, payload: ByteBuffer(string: text), qos: qos, retain: false, request: request, now: now, actions: &actions)
+            session.publish(
+                topic: name, payload: ByteBuffer(string: text), qos: qos, retain: false, request: request, now: now,
+                actions: &actions)
         }
     }
 
@@ -67,6 +69,10 @@ func sentPackets(_ actions: [ClientAction]) -> [Packet] {
     actions.compactMap { if case .send(let packet) = $0 { packet } else { nil } }
 }
 
-func publishPacket(_ topic: String, _ text: String, qos: QoS, id: PacketID?, dup: Bool = false, retain: Bool = false) -> Publish {
-    Publish(topic: try! TopicName(topic), payload: ByteBuffer(string: text), qos: qos, packetID: id, retain: retain, dup: dup)
+func publishPacket(_ topic: String, _ text: String, qos: QoS, id: PacketID?, dup: Bool = false, retain: Bool = false)
+    -> Publish
+{
+    Publish(
+        topic: try! TopicName(topic), payload: ByteBuffer(string: text), qos: qos, packetID: id, retain: retain,
+        dup: dup)
 }

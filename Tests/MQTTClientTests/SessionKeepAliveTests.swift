@@ -29,7 +29,8 @@ import Testing
         harness.advance(by: .milliseconds(1))
         let actions = harness.tick()
         #expect(actions.first == .closeConnection)
-        #expect(actions.contains(where: { if case .connectionLost(.keepAliveTimedOut, _) = $0 { true } else { false } }))
+        #expect(
+            actions.contains(where: { if case .connectionLost(.keepAliveTimedOut, _) = $0 { true } else { false } }))
     }
 
     @Test("While reading is paused for a slow consumer, silence does not time out")
@@ -52,7 +53,8 @@ import Testing
         #expect(harness.session.nextDeadline == nil)
     }
 
-    @Test("ReconnectPolicy: equal jitter between half and all of the capped exponential ceiling",
+    @Test(
+        "ReconnectPolicy: equal jitter between half and all of the capped exponential ceiling",
         arguments: [(0, 0.0, 50), (0, 1.0, 100), (1, 0.5, 150), (3, 0.0, 400), (10, 1.0, 1000), (40, 0.0, 500)])
     func policy(attempt: Int, unit: Double, milliseconds: Int64) {
         let policy = ReconnectPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1))

@@ -11,9 +11,10 @@ import Testing
         #expect(harness.publish("t", "x", qos: .atMostOnce, request: early) == [.fail(early, .notConnected)])
         harness.connect()
         let request = harness.request()
-        #expect(harness.publish("t", "x", qos: .atMostOnce, request: request) == [
-            .send(.publish(publishPacket("t", "x", qos: .atMostOnce, id: nil))), .complete(request, .published),
-        ])
+        #expect(
+            harness.publish("t", "x", qos: .atMostOnce, request: request) == [
+                .send(.publish(publishPacket("t", "x", qos: .atMostOnce, id: nil))), .complete(request, .published),
+            ])
     }
 
     @Test("QoS 1: stored, sent, completed and forgotten at PUBACK [MQTT-4.3.2-1]")
@@ -22,9 +23,10 @@ import Testing
         harness.connect()
         let request = harness.request()
         let message = publishPacket("t", "one", qos: .atLeastOnce, id: 1)
-        #expect(harness.publish("t", "one", qos: .atLeastOnce, request: request) == [
-            .store(StoredPublish(publish: message, released: false, sequence: 0)), .send(.publish(message)),
-        ])
+        #expect(
+            harness.publish("t", "one", qos: .atLeastOnce, request: request) == [
+                .store(StoredPublish(publish: message, released: false, sequence: 0)), .send(.publish(message)),
+            ])
         #expect(harness.receive(.pubAck(PubAck(packetID: 1))) == [.forget(1), .complete(request, .published)])
         #expect(harness.receive(.pubAck(PubAck(packetID: 1))).isEmpty)
     }
@@ -36,9 +38,11 @@ import Testing
         let request = harness.request()
         let message = publishPacket("t", "two", qos: .exactlyOnce, id: 1)
         _ = harness.publish("t", "two", qos: .exactlyOnce, request: request)
-        #expect(harness.receive(.pubRec(PubRec(packetID: 1))) == [
-            .store(StoredPublish(publish: message, released: true, sequence: 0)), .send(.pubRel(PubRel(packetID: 1))),
-        ])
+        #expect(
+            harness.receive(.pubRec(PubRec(packetID: 1))) == [
+                .store(StoredPublish(publish: message, released: true, sequence: 0)),
+                .send(.pubRel(PubRel(packetID: 1))),
+            ])
         #expect(harness.receive(.pubComp(PubComp(packetID: 1))) == [.forget(1), .complete(request, .published)])
     }
 
@@ -79,7 +83,8 @@ import Testing
     func identifiersSkipInUse() {
         let restored = [
             StoredPublish(publish: publishPacket("a", "1", qos: .atLeastOnce, id: 1), released: false, sequence: 0),
-            StoredPublish(publish: publishPacket("a", "max", qos: .atLeastOnce, id: 65535), released: false, sequence: 1),
+            StoredPublish(
+                publish: publishPacket("a", "max", qos: .atLeastOnce, id: 65535), released: false, sequence: 1),
         ]
         var harness = SessionHarness(restored: restored)
         harness.connect()

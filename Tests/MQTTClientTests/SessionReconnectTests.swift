@@ -27,11 +27,12 @@ import Testing
         _ = harness.publish("q", "three", qos: .exactlyOnce)
         _ = harness.receive(.pubRec(PubRec(packetID: 3)))
         let resent = sentPackets(reconnect(&harness, sessionPresent: true))
-        #expect(resent == [
-            .publish(publishPacket("q", "one", qos: .atLeastOnce, id: 1, dup: true)),
-            .publish(publishPacket("q", "two", qos: .exactlyOnce, id: 2, dup: true)),
-            .pubRel(PubRel(packetID: 3)),
-        ])
+        #expect(
+            resent == [
+                .publish(publishPacket("q", "one", qos: .atLeastOnce, id: 1, dup: true)),
+                .publish(publishPacket("q", "two", qos: .exactlyOnce, id: 2, dup: true)),
+                .pubRel(PubRel(packetID: 3)),
+            ])
     }
 
     @Test("QoS 1/2 published while reconnecting wait and go out after CONNACK, without DUP")
@@ -56,14 +57,19 @@ import Testing
         let request = harness.request()
         let filter = try! TopicFilter("news/#")
         _ = harness.run { session, now, actions in
-            session.subscribe([Subscribe.Request(filter: filter, qos: .atLeastOnce)], request: request, now: now, actions: &actions)
+            session.subscribe(
+                [Subscribe.Request(filter: filter, qos: .atLeastOnce)], request: request, now: now, actions: &actions)
         }
-        #expect(harness.receive(.subAck(SubAck(packetID: 1, returnCodes: [.granted(.atLeastOnce)]))) == [
-            .complete(request, .subscribed([.granted(.atLeastOnce)]))
-        ])
+        #expect(
+            harness.receive(.subAck(SubAck(packetID: 1, returnCodes: [.granted(.atLeastOnce)]))) == [
+                .complete(request, .subscribed([.granted(.atLeastOnce)]))
+            ])
         #expect(sentPackets(reconnect(&harness, sessionPresent: true)).isEmpty)
         let restored = sentPackets(reconnect(&harness, sessionPresent: false))
-        #expect(restored == [.subscribe(Subscribe(packetID: 2, requests: [Subscribe.Request(filter: filter, qos: .atLeastOnce)]))])
+        #expect(
+            restored == [
+                .subscribe(Subscribe(packetID: 2, requests: [Subscribe.Request(filter: filter, qos: .atLeastOnce)]))
+            ])
         let refused = harness.receive(.subAck(SubAck(packetID: 2, returnCodes: [.failure])))
         #expect(refused == [.resubscribeRefused([filter])])
     }
@@ -73,10 +79,14 @@ import Testing
         var harness = SessionHarness()
         let filter = try! TopicFilter("early")
         _ = harness.run { session, now, actions in
-            session.subscribe([Subscribe.Request(filter: filter, qos: .exactlyOnce)], request: nil, now: now, actions: &actions)
+            session.subscribe(
+                [Subscribe.Request(filter: filter, qos: .exactlyOnce)], request: nil, now: now, actions: &actions)
         }
         let actions = harness.connect()
-        #expect(sentPackets(actions) == [.subscribe(Subscribe(packetID: 1, requests: [Subscribe.Request(filter: filter, qos: .exactlyOnce)]))])
+        #expect(
+            sentPackets(actions) == [
+                .subscribe(Subscribe(packetID: 1, requests: [Subscribe.Request(filter: filter, qos: .exactlyOnce)]))
+            ])
     }
 
     @Test("Inbound QoS 2 identifiers are forgotten when the broker lost the session")
@@ -97,7 +107,10 @@ import Testing
         ]
         var harness = SessionHarness(options: SessionHarness.options(cleanSession: false), restored: restored)
         let sent = sentPackets(harness.connect(sessionPresent: true))
-        #expect(sent == [.publish(publishPacket("s", "a", qos: .atLeastOnce, id: 5, dup: true)), .pubRel(PubRel(packetID: 9))])
+        #expect(
+            sent == [
+                .publish(publishPacket("s", "a", qos: .atLeastOnce, id: 5, dup: true)), .pubRel(PubRel(packetID: 9)),
+            ])
         #expect(harness.receive(.pubAck(PubAck(packetID: 5))) == [.forget(5)])
     }
 
@@ -118,7 +131,9 @@ import Testing
             #expect(wait >= ceiling / 2 && wait <= ceiling)
             harness.advance(by: wait)
             #expect(harness.tick() == [.openConnection])
-            actions = harness.run { session, now, actions in session.transportClosed(.closedByBroker, now: now, actions: &actions) }
+            actions = harness.run { session, now, actions in
+                session.transportClosed(.closedByBroker, now: now, actions: &actions)
+            }
         }
     }
 

@@ -42,7 +42,8 @@ final class LiveBroker: @unchecked Sendable {
     init(_ kind: BrokerKind, allowAnonymous: Bool = true) throws {
         self.kind = kind
         self.allowAnonymous = allowAnonymous
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("starling-client-tests-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "starling-client-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try Self.freePort()
         try start()
