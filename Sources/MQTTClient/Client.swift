@@ -52,9 +52,14 @@ public final class Client: Sendable {
     public func publish(
         to topic: TopicName, payload: ByteBuffer, qos: QoS = .atMostOnce, retain: Bool = false
     ) async throws(ClientError) {
-        _ = try await call {
-            .publish(handle: handle, topic: topic, payload: payload, qos: qos, retain: retain, waiter: $0)
-        }
+        try await publish([OutgoingMessage(topic: topic, payload: payload, qos: qos, retain: retain)])
+    }
+
+    /// Publishes `messages` in order, handed to the loop at once (one wake-up rather than one per
+    /// message), and returns when every handshake is complete; throws the first failure, after
+    /// every message is done.
+    public func publish(_ messages: [OutgoingMessage]) async throws(ClientError) {
+        _ = try await call { .publish(handle: handle, messages: messages, waiter: $0) }
     }
 
     /// `publish(to:payload:qos:retain:)` with a topic validated here.

@@ -9,7 +9,8 @@ typealias Waiter = CheckedContinuation<Result<Completion, ClientError>, Never>
 enum ClientCommand: Sendable {
     case open(handle: UInt64, session: ClientSession, options: ClientOptions)
     case connect(handle: UInt64, addresses: [SocketAddress], waiter: Waiter)
-    case publish(handle: UInt64, topic: TopicName, payload: ByteBuffer, qos: QoS, retain: Bool, waiter: Waiter)
+    /// Publishes in order; the waiter is answered when every message's handshake is done.
+    case publish(handle: UInt64, messages: [OutgoingMessage], waiter: Waiter)
     case subscribe(handle: UInt64, stream: StreamRegistration, waiter: Waiter?)
     case unsubscribe(handle: UInt64, filters: [TopicFilter], waiter: Waiter)
     case streamEnded(handle: UInt64, stream: UInt64)
@@ -25,7 +26,7 @@ extension ClientCommand {
     /// Fails whoever waits on a command the loop will never run (it has stopped).
     func abandon() {
         switch self {
-        case .connect(_, _, let waiter), .publish(_, _, _, _, _, let waiter), .unsubscribe(_, _, let waiter),
+        case .connect(_, _, let waiter), .publish(_, _, let waiter), .unsubscribe(_, _, let waiter),
             .disconnect(_, let waiter):
             waiter.resume(returning: .failure(.disconnected))
         case .subscribe(_, let stream, let waiter):

@@ -15,14 +15,9 @@ extension ClientLoop {
             let request = slots[index]!.register(waiter)
             drive(index, now: now) { session, actions in session.connect(request: request, now: now, actions: &actions)
             }
-        case .publish(let handle, let topic, let payload, let qos, let retain, let waiter):
+        case .publish(let handle, let messages, let waiter):
             guard let index = slot(handle, orFail: waiter) else { return }
-            let request = slots[index]!.register(waiter)
-            drive(index, now: now) { session, actions in
-                session.publish(
-                    topic: topic, payload: payload, qos: qos, retain: retain, request: request, now: now,
-                    actions: &actions)
-            }
+            publish(index, messages, waiter: waiter, now: now)
         case .subscribe(let handle, let stream, let waiter):
             subscribe(handle, stream: stream, waiter: waiter, now: now)
         case .unsubscribe(let handle, let filters, let waiter):
@@ -64,6 +59,22 @@ extension ClientLoop {
             slots.append(slot)
         }
         handles[handle] = index
+    }
+
+    private mutating func publish(_ index: Int, _ messages: [OutgoingMessage], waiter: Waiter, now: Instant) {
+        guard !messages.isEmpty else {
+            waiter.resume(returning: .success(.published))
+            return
+        }
+        let request = slots[index]!.register(waiter)
+        if messages.count > 1 { slots[index]!.batches[request.rawValue] = PublishBatch(remaining: messages.count) }
+        drive(index, now: now) { session, actions in
+            for message in messages {
+                session.publish(
+                    topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain,
+                    request: request, now: now, actions: &actions)
+            }
+        }
     }
 
     private func slot(_ handle: UInt64, orFail waiter: Waiter) -> Int? {

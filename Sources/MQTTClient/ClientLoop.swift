@@ -108,7 +108,17 @@ struct ClientLoop: EventLoopHandler {
 
     /// Resumes the caller of `request` (or acknowledges the stream it subscribed).
     mutating func resolve(_ index: Int, _ request: RequestID, _ result: Result<Completion, ClientError>) {
-        if let streamID = slots[index]!.streamRequests.removeValue(forKey: request.rawValue) {
+        if var batch = slots[index]!.batches[request.rawValue] {
+            batch.remaining -= 1
+            if case .failure(let error) = result, batch.failure == nil { batch.failure = error }
+            guard batch.remaining == 0 else {
+                slots[index]!.batches[request.rawValue] = batch
+                return
+            }
+            slots[index]!.batches[request.rawValue] = nil
+            let outcome: Result<Completion, ClientError> = batch.failure.map { .failure($0) } ?? .success(.published)
+            slots[index]!.waiters.removeValue(forKey: request.rawValue)?.resume(returning: outcome)
+        } else if let streamID = slots[index]!.streamRequests.removeValue(forKey: request.rawValue) {
             streamAcknowledged(index, stream: streamID, result)
         } else if let waiter = slots[index]!.waiters.removeValue(forKey: request.rawValue) {
             waiter.resume(returning: result)

@@ -23,6 +23,8 @@ struct ClientSlot {
     var output = ByteBuffer(capacity: 0)
     var nextRequest: UInt64 = 1
     var waiters: [UInt64: Waiter] = [:]
+    /// Multi-message publishes still waiting for some of their messages, by request number.
+    var batches: [UInt64: PublishBatch] = [:]
     /// Requests that are a stream's SUBSCRIBE, by request number, to the stream id.
     var streamRequests: [UInt64: UInt64] = [:]
     var streams: [StreamSlot] = []

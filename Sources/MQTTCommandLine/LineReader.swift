@@ -7,6 +7,18 @@ struct LineReader {
     private var start = 0
     private var endOfInput = false
 
+    /// The next line and every further whole line already read, up to `maximum`; nil at the end.
+    mutating func nextBatch(maximum: Int) -> [[UInt8]]? {
+        guard let first = next() else { return nil }
+        var lines = [first]
+        while lines.count < maximum, let newline = buffer[start...].firstIndex(of: 10) {
+            lines.append(Array(buffer[start..<newline]))
+            start = newline + 1
+        }
+        return lines
+    }
+
+    /// The next line; blocks until one is complete or the input ends.
     mutating func next() -> [UInt8]? {
         while true {
             if let newline = buffer[start...].firstIndex(of: 10) {

@@ -98,10 +98,14 @@ public enum PubCommand {
         let qos = configuration.connection.qos
         do {
             if source == .lines {
+                // Lines already read go out together, in order; the next read waits for their handshakes.
                 var lines = LineReader()
-                while let line = lines.next() {
+                while let batch = lines.nextBatch(maximum: 256) {
                     try await client.publish(
-                        to: topic, payload: ByteBuffer(bytes: line), qos: qos, retain: configuration.retain)
+                        batch.map {
+                            OutgoingMessage(
+                                topic: topic, payload: ByteBuffer(bytes: $0), qos: qos, retain: configuration.retain)
+                        })
                 }
             } else {
                 try await client.publish(to: topic, payload: payload, qos: qos, retain: configuration.retain)

@@ -140,6 +140,31 @@ import Testing
         #expect(received == (0..<count).map { "\($0)" })
     }
 
+    @Test(
+        "A batch of publishes keeps its order per QoS; it returns when every handshake is done",
+        arguments: BrokerKind.available)
+    func batch(kind: BrokerKind) async throws {
+        let broker = try LiveBroker(kind)
+        let client = try Client(broker.options("batcher"))
+        try await client.connect()
+        let stream = try await client.subscribe(["batch/#"], qos: .atLeastOnce)
+        let topic = try TopicName("batch/x")
+        let messages = (0..<100).map {
+            OutgoingMessage(topic: topic, payload: ByteBuffer(string: "\($0)"), qos: QoS(rawValue: UInt8($0 % 3))!)
+        }
+        try await client.publish(messages)
+        let received = try await collect(stream, count: 100)
+        // Order holds per QoS: QoS 0 overtakes messages waiting for room in the in-flight window,
+        // and brokers deliver QoS 2 at PUBREL.
+        for qos in 0..<3 {
+            let expected = (0..<100).filter { $0 % 3 == qos }
+            #expect(received.compactMap { Int($0.payloadString) }.filter { $0 % 3 == qos } == expected)
+        }
+        await client.disconnect()
+        let offline = [OutgoingMessage(topic: topic, payload: ByteBuffer(), qos: .atMostOnce)]
+        await #expect(throws: ClientError.notConnected) { try await client.publish(offline) }
+    }
+
     @Test("Many concurrent publishers on one client: every publish completes", arguments: BrokerKind.available)
     func concurrentPublishers(kind: BrokerKind) async throws {
         let broker = try LiveBroker(kind)
