@@ -62,6 +62,15 @@ public final class Client: Sendable {
         _ = try await call { .publish(handle: handle, messages: messages, waiter: $0) }
     }
 
+    /// Hands `messages` to the client now, after everything handed over before, and returns at once;
+    /// the receipt tells when every handshake is done. Lets one task keep the in-flight window full
+    /// (`starling-pub -l`) without giving up the order.
+    public func enqueue(_ messages: [OutgoingMessage]) -> PublishReceipt {
+        let receipt = PublishReceipt()
+        loop.post(.publish(handle: handle, messages: messages, waiter: .receipt(receipt)))
+        return receipt
+    }
+
     /// `publish(to:payload:qos:retain:)` with a topic validated here.
     public func publish(
         _ topic: String, payload: ByteBuffer, qos: QoS = .atMostOnce, retain: Bool = false
@@ -115,7 +124,7 @@ public final class Client: Sendable {
     // MARK: Internals
 
     private func call(_ command: (Waiter) -> ClientCommand) async throws(ClientError) -> Completion {
-        let result = await withCheckedContinuation { (continuation: Waiter) in loop.post(command(continuation)) }
+        let result = await withCheckedContinuation { continuation in loop.post(command(.continuation(continuation))) }
         return try result.get()
     }
 

@@ -2,8 +2,19 @@ import MQTTCodec
 import Reactor
 import Synchronization
 
-/// A caller suspended until its operation completes on the loop.
-typealias Waiter = CheckedContinuation<Result<Completion, ClientError>, Never>
+/// Who learns the outcome of an operation: a caller suspended on it, or a `PublishReceipt`.
+enum Waiter: Sendable {
+    case continuation(CheckedContinuation<Result<Completion, ClientError>, Never>)
+    case receipt(PublishReceipt)
+
+    /// Delivers the outcome; called exactly once.
+    func resume(returning result: Result<Completion, ClientError>) {
+        switch self {
+        case .continuation(let continuation): continuation.resume(returning: result)
+        case .receipt(let receipt): receipt.complete(result)
+        }
+    }
+}
 
 /// Work the API posts to a client loop; every case names the client by its handle.
 enum ClientCommand: Sendable {

@@ -98,15 +98,21 @@ public enum PubCommand {
         let qos = configuration.connection.qos
         do {
             if source == .lines {
-                // Lines already read go out together, in order; the next read waits for their handshakes.
+                // Lines already read go out together, in order; up to four batches stay outstanding so
+                // the in-flight window never drains while input is waiting.
                 var lines = LineReader()
+                var outstanding: [PublishReceipt] = []
                 while let batch = lines.nextBatch(maximum: 256) {
-                    try await client.publish(
-                        batch.map {
-                            OutgoingMessage(
-                                topic: topic, payload: ByteBuffer(bytes: $0), qos: qos, retain: configuration.retain)
-                        })
+                    outstanding.append(
+                        client.enqueue(
+                            batch.map {
+                                OutgoingMessage(
+                                    topic: topic, payload: ByteBuffer(bytes: $0), qos: qos, retain: configuration.retain
+                                )
+                            }))
+                    if outstanding.count > 4 { try await outstanding.removeFirst().completion() }
                 }
+                for receipt in outstanding { try await receipt.completion() }
             } else {
                 try await client.publish(to: topic, payload: payload, qos: qos, retain: configuration.retain)
             }

@@ -160,9 +160,17 @@ import Testing
             let expected = (0..<100).filter { $0 % 3 == qos }
             #expect(received.compactMap { Int($0.payloadString) }.filter { $0 % 3 == qos } == expected)
         }
+        let receipts = (0..<5).map { number in
+            client.enqueue([OutgoingMessage(topic: topic, payload: ByteBuffer(string: "r\(number)"), qos: .exactlyOnce)]
+            )
+        }
+        for receipt in receipts { try await receipt.completion() }
+        #expect(receipts.allSatisfy { $0.isComplete })
+        #expect(try await collect(stream, count: 5).map(\.payloadString) == (0..<5).map { "r\($0)" })
         await client.disconnect()
         let offline = [OutgoingMessage(topic: topic, payload: ByteBuffer(), qos: .atMostOnce)]
         await #expect(throws: ClientError.notConnected) { try await client.publish(offline) }
+        await #expect(throws: ClientError.notConnected) { try await client.enqueue(offline).completion() }
     }
 
     @Test("Many concurrent publishers on one client: every publish completes", arguments: BrokerKind.available)
