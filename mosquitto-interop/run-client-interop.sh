@@ -52,10 +52,12 @@ SSUB="$BIN/starling-sub"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# A port nothing listens on, below Linux's ephemeral range (32768 and up by default), so no outgoing
+# connection of another process holds it as its local port.
 free_port() {
     local port
     while true; do
-        port=$((20000 + RANDOM % 30000))
+        port=$((12000 + RANDOM % 20000))
         port_open "$port" || { echo "$port"; return; }
     done
 }
@@ -69,7 +71,19 @@ wait_port() {
     return 1
 }
 
-# start_broker KIND PORT [mosquitto.conf lines...]; sets BROKER_PID.
+# start_fresh_broker KIND [mosquitto.conf lines...]: on a free port, trying another if the bind
+# fails; sets BROKER_PORT and BROKER_PID.
+start_fresh_broker() {
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        BROKER_PORT=$(free_port)
+        start_broker "$1" "$BROKER_PORT" "${@:2}" && return 0
+        stop_broker "$BROKER_PID" KILL
+    done
+    return 1
+}
+
+# start_broker KIND PORT [mosquitto.conf lines...]; sets BROKER_PID; fails if it does not listen.
 start_broker() {
     local kind=$1 port=$2
     shift 2
@@ -87,7 +101,10 @@ start_broker() {
     fi
     BROKER_PID=$!
     STARTED_PIDS+=("$BROKER_PID")
-    wait_port "$port" || { echo "broker $kind did not start on $port"; cat "$WORK/broker-$port.log"; }
+    wait_port "$port" && kill -0 "$BROKER_PID" 2>/dev/null && return 0
+    echo "broker $kind did not start on $port"
+    cat "$WORK/broker-$port.log"
+    return 1
 }
 
 # stop_broker PID [SIGNAL]
@@ -284,8 +301,6 @@ test_same_exit_pub() {
 # again, and a line published before it has is lost with the broker, so none is published then.
 test_restart() {
     local broker=$1 qos=$2
-    local port
-    port=$(free_port)
     local label="$broker: broker restart under starling-sub and starling-pub -l, QoS $qos"
     local conf=()
     if [ "$broker" = mosquitto ]; then
@@ -293,8 +308,8 @@ test_restart() {
         mkdir -p "$WORK/db-$qos" && chmod 1777 "$WORK" "$WORK/db-$qos"
         conf=("persistence true" "persistence_location $WORK/db-$qos/")
     fi
-    start_broker "$broker" "$port" "${conf[@]}"
-    local broker_pid=$BROKER_PID
+    start_fresh_broker "$broker" "${conf[@]}"
+    local port=$BROKER_PORT broker_pid=$BROKER_PID
     local out="$WORK/restart-$broker-$qos.out" pubout="$WORK/restart-pub-$broker-$qos.out"
     local fifo="$WORK/restart-$broker-$qos.fifo"
     mkfifo "$fifo"
@@ -351,8 +366,8 @@ test_restart() {
 
 for broker in starling mosquitto; do
     echo "== $broker"
-    port=$(free_port)
-    start_broker "$broker" "$port"
+    start_fresh_broker "$broker"
+    port=$BROKER_PORT
     pid=$BROKER_PID
     test_delivery "$broker" "$port"
     test_will "$broker" "$port"
@@ -377,8 +392,8 @@ for broker in starling mosquitto; do
 done
 
 echo "== exit codes"
-port=$(free_port)
-start_broker mosquitto "$port" "allow_anonymous false"
+start_fresh_broker mosquitto "allow_anonymous false"
+port=$BROKER_PORT
 deny_conf_pid=$BROKER_PID
 test_same_exit "refused CONNACK (not authorised)" -h 127.0.0.1 -p "$port" -t a
 test_same_exit "refused CONNACK, --quiet" -h 127.0.0.1 -p "$port" -t a --quiet
