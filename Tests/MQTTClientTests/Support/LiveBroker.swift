@@ -33,7 +33,7 @@ enum LiveBrokerError: Error, CustomStringConvertible {
 /// A running broker of either kind.
 final class LiveBroker: @unchecked Sendable {
     let kind: BrokerKind
-    let port: UInt16
+    private(set) var port: UInt16
     let allowAnonymous: Bool
     private var starling: TestBroker?
     private var mosquitto: ChildProcess?
@@ -45,8 +45,17 @@ final class LiveBroker: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "starling-client-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = try Self.freePort()
-        try start()
+        port = 0
+        // A port free a moment ago can be taken before the broker binds it: try another.
+        for attempt in 1...3 {
+            port = try Self.freePort()
+            do {
+                try start()
+                return
+            } catch where attempt < 3 {
+                continue
+            }
+        }
     }
 
     deinit {
