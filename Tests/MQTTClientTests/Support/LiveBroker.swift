@@ -52,8 +52,8 @@ final class LiveBroker: @unchecked Sendable {
             do {
                 try start()
                 return
-            } catch where attempt < 3 {
-                continue
+            } catch {
+                if attempt == 3 { throw error }
             }
         }
     }
