@@ -7,8 +7,11 @@ let package = Package(
     products: [
         .library(name: "MQTTCodec", targets: ["MQTTCodec"]),
         .library(name: "MQTTBroker", targets: ["MQTTBroker"]),
+        .library(name: "MQTTClient", targets: ["MQTTClient"]),
         .library(name: "OrderPipeline", targets: ["OrderPipeline"]),
         .executable(name: "starling", targets: ["starling"]),
+        .executable(name: "starling-pub", targets: ["starling-pub"]),
+        .executable(name: "starling-sub", targets: ["starling-sub"]),
         .executable(name: "starling-bench", targets: ["starling-bench"]),
     ],
     targets: [
@@ -20,6 +23,10 @@ let package = Package(
         .target(name: "OrderPipeline"),
         .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
         .executableTarget(name: "starling-bench", dependencies: ["Reactor", "MQTTCodec"]),
+        .target(name: "MQTTClient", dependencies: ["MQTTCodec", "Reactor"]),
+        .target(name: "MQTTCommandLine", dependencies: ["MQTTClient", "MQTTCodec", "Reactor"]),
+        .executableTarget(name: "starling-pub", dependencies: ["MQTTCommandLine"]),
+        .executableTarget(name: "starling-sub", dependencies: ["MQTTCommandLine"]),
         .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
@@ -31,6 +38,9 @@ let package = Package(
         // compose.yaml, the Dockerfile and deploy/ read as text: no Docker engine on the build machines.
         .testTarget(name: "DeploymentTests", dependencies: ["OrderPipeline", "MQTTBroker"]),
         .testTarget(name: "BrokerWireTests", dependencies: ["MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
+        .testTarget(
+            name: "MQTTClientTests",
+            dependencies: ["MQTTClient", "MQTTCommandLine", "MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
     ],
     swiftLanguageModes: [.v6]
 )

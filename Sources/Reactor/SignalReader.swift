@@ -10,7 +10,10 @@ public struct SignalReader: Sendable, Pollable {
     public static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// Blocks the handled signals for this thread and all threads it starts later, and ignores SIGPIPE.
+    /// The handled signals get their default disposition back first: a process started in the
+    /// background by a shell inherits SIGINT ignored, and an ignored signal never reaches a signalfd.
     public static func blockSignals() {
+        for signal in handled { Glibc.signal(signal, SIG_DFL) }
         var set = sigset_t()
         sigemptyset(&set)
         for signal in handled { sigaddset(&set, signal) }

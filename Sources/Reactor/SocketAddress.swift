@@ -13,19 +13,32 @@ public struct SocketAddress: Sendable, Hashable {
 
     /// Resolves a numeric address or host name and a port, preferring what getaddrinfo lists first.
     public static func resolve(host: String, port: UInt16) throws(SystemError) -> SocketAddress {
+        try resolveAll(host: host, port: port)[0]
+    }
+
+    /// Every address getaddrinfo lists for `host` and `port`, in its order of preference (a client
+    /// tries them in turn: `localhost` may list `::1` before `127.0.0.1`).
+    public static func resolveAll(host: String, port: UInt16) throws(SystemError) -> [SocketAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = AI_NUMERICSERV
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else { throw SystemError("getaddrinfo(\(host))", errno: ENOENT) }
+        guard status == 0, list != nil else { throw SystemError("getaddrinfo(\(host))", errno: ENOENT) }
         defer { freeaddrinfo(list) }
-        var storage = sockaddr_storage()
-        withUnsafeMutableBytes(of: &storage) { target in
-            target.copyMemory(from: UnsafeRawBufferPointer(start: first.pointee.ai_addr, count: Int(first.pointee.ai_addrlen)))
+        var addresses: [SocketAddress] = []
+        var entry = list
+        while let current = entry {
+            var storage = sockaddr_storage()
+            withUnsafeMutableBytes(of: &storage) { target in
+                target.copyMemory(from: UnsafeRawBufferPointer(start: current.pointee.ai_addr, count: Int(current.pointee.ai_addrlen)))
+            }
+            let address = SocketAddress(storage: storage, length: current.pointee.ai_addrlen)
+            if !addresses.contains(address) { addresses.append(address) }
+            entry = current.pointee.ai_next
         }
-        return SocketAddress(storage: storage, length: first.pointee.ai_addrlen)
+        return addresses
     }
 
     /// The address family (AF_INET or AF_INET6).

@@ -18,12 +18,15 @@ public struct SystemError: Error, Sendable, Hashable {
     /// Whether the process or system ran out of file descriptors.
     public var isOutOfDescriptors: Bool { errno == EMFILE || errno == ENFILE }
 
+    /// The system's wording for the errno alone, e.g. "Connection refused" (`strerror`).
+    public var reason: String { String(cString: strerror(errno)) }
+
     /// Whether the address or port is already taken.
     public var isAddressInUse: Bool { errno == EADDRINUSE }
 }
 
 extension SystemError: CustomStringConvertible {
-    public var description: String { "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))" }
+    public var description: String { "\(call) failed: \(reason) (errno \(errno))" }
 }
 
 /// What a non-blocking call achieved.

@@ -1,0 +1,90 @@
+// Feeding subscription streams: messages are matched to streams as they are decoded, handed to each
+// stream's queue once per pass, and reading stops while any queue is at its high-water mark.
+
+import MQTTCodec
+import Reactor
+
+extension ClientLoop {
+    /// Queues `message` for every stream whose filters match its topic, for the end of the pass.
+    mutating func deliver(_ message: ReceivedMessage, index: Int) {
+        var matched = false
+        for position in slots[index]!.streams.indices where slots[index]!.streams[position].matches(message.topic) {
+            slots[index]!.streams[position].pending.append(message)
+            matched = true
+        }
+        if !matched { slots[index]!.options.trace?(.unmatched(message)) }
+    }
+
+    /// Hands each stream the messages of this pass; pauses reading if one of them is full.
+    mutating func feedStreams(_ index: Int, now: Instant) {
+        var mustPause = false
+        for position in slots[index]!.streams.indices where !slots[index]!.streams[position].pending.isEmpty {
+            let batch = slots[index]!.streams[position].pending
+            slots[index]!.streams[position].pending.removeAll(keepingCapacity: true)
+            if slots[index]!.streams[position].queue.append(batch) { mustPause = true }
+        }
+        guard mustPause, !slots[index]!.readPaused else { return }
+        slots[index]!.readPaused = true
+        slots[index]!.session.readingPaused(now: now)
+        do { try updateInterest(index) } catch { closeSocket(index, flushFirst: false) }
+    }
+
+    /// A consumer took its batch: read again once no stream holds the producer back.
+    mutating func resumeReadingIfDrained(_ index: Int, now: Instant) {
+        guard slots[index]!.readPaused else { return }
+        guard !slots[index]!.streams.contains(where: { $0.queue.isHoldingProducer }) else { return }
+        slots[index]!.readPaused = false
+        slots[index]!.session.readingResumed(now: now)
+        touch(index)
+        do { try updateInterest(index) } catch { closeSocket(index, flushFirst: false) }
+    }
+
+    /// The SUBSCRIBE of a stream was answered (or failed).
+    mutating func streamAcknowledged(_ index: Int, stream id: UInt64, _ result: Result<Completion, ClientError>) {
+        guard let position = slots[index]!.streams.firstIndex(where: { $0.id == id }) else { return }
+        var outcome = result
+        if case .success(.subscribed(let codes)) = result {
+            slots[index]!.streams[position].token?.returnCodes = codes
+            if !codes.contains(where: { $0 != .failure }) {
+                outcome = .failure(.subscriptionRefused(slots[index]!.streams[position].filters))
+            }
+        }
+        let waiter = slots[index]!.streams[position].acknowledgementWaiter
+        slots[index]!.streams[position].acknowledgementWaiter = nil
+        if case .failure(let error) = outcome {
+            slots[index]!.streams[position].queue.finish(error)
+            slots[index]!.streams.remove(at: position)
+        }
+        waiter?.resume(returning: outcome)
+    }
+
+    /// The consumer of a stream stopped: unsubscribe from the filters no other stream uses.
+    mutating func streamEnded(_ index: Int, stream id: UInt64, now: Instant) {
+        guard let position = slots[index]!.streams.firstIndex(where: { $0.id == id }) else { return }
+        let ended = slots[index]!.streams.remove(at: position)
+        ended.queue.finish(nil)
+        ended.acknowledgementWaiter?.resume(returning: .failure(.disconnected))
+        let stillUsed = Set(slots[index]!.streams.flatMap(\.filters))
+        let unused = ended.filters.filter { !stillUsed.contains($0) }
+        if !unused.isEmpty {
+            drive(index, now: now) { session, actions in
+                session.unsubscribe(unused, request: nil, now: now, actions: &actions)
+            }
+        }
+        resumeReadingIfDrained(index, now: now)
+    }
+
+    /// Ends the streams `which` selects, with `error` (nil: normally).
+    mutating func endStreams(_ index: Int, error: ClientError?, which: (StreamSlot) -> Bool) {
+        var kept: [StreamSlot] = []
+        for stream in slots[index]!.streams {
+            guard which(stream) else {
+                kept.append(stream)
+                continue
+            }
+            stream.queue.finish(error)
+            stream.acknowledgementWaiter?.resume(returning: .failure(error ?? .disconnected))
+        }
+        slots[index]!.streams = kept
+    }
+}

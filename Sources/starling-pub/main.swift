@@ -1,0 +1,3 @@
+import MQTTCommandLine
+
+PubCommand.main(arguments: Array(CommandLine.arguments.dropFirst()))

@@ -1,0 +1,3 @@
+import MQTTCommandLine
+
+SubCommand.main(arguments: Array(CommandLine.arguments.dropFirst()))
