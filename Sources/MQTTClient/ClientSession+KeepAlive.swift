@@ -33,7 +33,7 @@ extension ClientSession {
         }
         if !pingOutstanding && now >= min(lastSent, lastReceived) + interval {
             pingOutstanding = true
-            send(.pingReq, now: now, actions: &actions)  // [MQTT-3.12.4-1]
+            send(.pingReq, now: now, actions: &actions)  // [MQTT-3.1.2-23]
         }
     }
 

@@ -80,7 +80,7 @@ extension ClientSession {
     }
 
     /// PUBREC: the broker owns the message; answer PUBREL and never send the PUBLISH again
-    /// [MQTT-4.3.3-3]. A PUBREC for an unknown identifier is answered too, so the broker's state
+    /// [MQTT-4.3.3-1]. A PUBREC for an unknown identifier is answered too, so the broker's state
     /// is released.
     mutating func pubRecReceived(_ id: PacketID, now: Instant, actions: inout [ClientAction]) {
         if var flow = flows[id], flow.stage == .awaitingPubRec {

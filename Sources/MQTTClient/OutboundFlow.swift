@@ -11,7 +11,7 @@ struct OutboundFlow: Sendable {
         case queued
         case awaitingPubAck
         case awaitingPubRec
-        /// PUBREC arrived and PUBREL went out; the message must not be sent again [MQTT-4.3.3-3].
+        /// PUBREC arrived and PUBREL went out; the message must not be sent again [MQTT-4.3.3-1].
         case awaitingPubComp
     }
 

@@ -13,7 +13,7 @@ import Reactor
 public struct StoredPublish: Sendable, Hashable {
     /// The message with its packet identifier.
     public var publish: Publish
-    /// PUBREC arrived: only PUBREL is left to send [MQTT-4.3.3-3].
+    /// PUBREC arrived: only PUBREL is left to send [MQTT-4.3.3-1].
     public var released: Bool
     /// Order of first publication; resends follow it.
     public var sequence: UInt64

@@ -25,7 +25,7 @@ extension BrokerShard {
             acknowledged(outcome, .pubAck, sessionSlot: slot, on: id, actions: &actions)
         case .pubRec(let rec):
             let outcome = sessions[Int(slot)]!.outbound.pubRecReceived(rec.packetID)
-            if outcome != .wrongQoS { actions.append(.send(id, .pubRel(PubRel(packetID: rec.packetID)))) }  // [MQTT-4.3.3-3]
+            if outcome != .wrongQoS { actions.append(.send(id, .pubRel(PubRel(packetID: rec.packetID)))) }  // [MQTT-4.3.3-1]
             acknowledged(outcome, .pubRec, sessionSlot: slot, on: id, actions: &actions)
         case .pubRel(let rel): handlePubRel(rel.packetID, sessionSlot: slot, on: id, actions: &actions)
         case .pubComp(let comp):

@@ -27,7 +27,7 @@ import Testing
         #expect(
             actions.delivered(to: subscriber) == [Delivered(topic: "t", payload: "m", qos: .exactlyOnce, packetID: 1)])
         let rec = harness.send(.pubRec(PubRec(packetID: 1)), on: subscriber)
-        #expect(rec.packets(to: subscriber) == [.pubRel(PubRel(packetID: 1))])  // [MQTT-4.3.3-3]
+        #expect(rec.packets(to: subscriber) == [.pubRel(PubRel(packetID: 1))])  // [MQTT-4.3.3-1]
         #expect(harness.shard.sessions[0]!.outbound.inFlight.map(\.stage) == [.awaitingPubComp])
         // A repeated PUBREC is answered again.
         #expect(
