@@ -33,10 +33,16 @@ public final class RetainedStore: Sendable {
 
     /// The retained messages whose topic matches `filter`, ordered by topic for a stable replay.
     public func matching(_ filter: TopicFilter) -> [Message] {
+        if !filter.hasWildcards {
+            // A filter without wildcards names one topic: look it up instead of scanning them all.
+            guard let topic = try? TopicName(filter.string) else { return [] }
+            return messages.withLock { messages in messages[topic].map { [$0] } ?? [] }
+        }
         let found = messages.withLock { messages in
             messages.values.filter { message in message.withTopicBytes { filter.matches(topicBytes: $0) } }
         }
-        return found.sorted { $0.topic.string < $1.topic.string }
+        guard found.count > 1 else { return found }
+        return found.sorted { $0.topic.bytes.readableBytesArray.lexicographicallyPrecedes($1.topic.bytes.readableBytesArray) }
     }
 
     public var count: Int { messages.withLock { $0.count } }
