@@ -2,6 +2,10 @@
 // is worked on (the simulated work time), handed to the rule, and the rule's outputs are acted on
 // in order; a QoS 1/2 publish is awaited before the next message, so an input is done only once
 // its outputs are with the broker.
+//
+// The client library acknowledges a QoS 1/2 message when it reads it, before the rule has seen it,
+// so a message buffered in the stream (up to `streamHighWaterMark`) when the process dies is lost
+// to this session. TODO(issue 6): acknowledge after handling, once the client can.
 
 import Foundation
 import MQTTClient
@@ -18,6 +22,12 @@ public final class AgentRunner<Rule: AgentRule>: Sendable {
     private let output: ShopOutput
     private let messages: MessageStream
     private let handled = Atomic<Int>(0)
+    private let state = Mutex(RunState())
+
+    private struct RunState {
+        var handling = false
+        var stopping = false
+    }
 
     /// Registers the subscription before any connection, so the first SUBSCRIBE follows CONNACK
     /// and messages the broker queued for this session are not missed.
@@ -49,16 +59,28 @@ public final class AgentRunner<Rule: AgentRule>: Sendable {
         try await client.connectRetrying(output: output)
         var rule = initialRule
         for try await message in messages {
+            let stopping = state.withLock { state in
+                state.handling = !state.stopping
+                return state.stopping
+            }
+            if stopping { break }
             if workTime > .zero { try? await Task.sleep(for: workTime) }
             let outputs = rule.handle(
                 topic: message.topic.string, payload: message.payload.readableBytesArray, now: Date())
             handled.add(1, ordering: .relaxed)
             for outgoing in outputs { await act(on: outgoing) }
+            state.withLock { $0.handling = false }
         }
     }
 
-    /// Disconnects; `run()` then returns.
+    /// Lets the message being handled finish (its outputs published, within 10 seconds), then
+    /// disconnects; `run()` then returns.
     public func stop() async {
+        state.withLock { $0.stopping = true }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while state.withLock({ $0.handling }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         await client.disconnect()
     }
 
