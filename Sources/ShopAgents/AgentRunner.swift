@@ -56,7 +56,7 @@ public final class AgentRunner<Rule: AgentRule>: Sendable {
 
     /// Connects (retrying until the broker is up) and handles messages until `stop()`.
     public func run() async throws(ClientError) {
-        try await client.connectRetrying(output: output)
+        guard await client.connectRetrying(output: output, stopped: { state.withLock { $0.stopping } }) else { return }
         var rule = initialRule
         for try await message in messages {
             let stopping = state.withLock { state in

@@ -55,6 +55,7 @@ public final class CustomerRunner: Sendable {
     private let output: ShopOutput
     private let notifications: MessageStream
     private let ledger: Mutex<CustomerLedger<ContinuousClock.Instant>>
+    private let stopping = Atomic<Bool>(false)
 
     public init(plan: CustomerPlan, clientOptions: ClientOptions, qos: DeliveryQoS, output: ShopOutput = .standard)
         throws(ClientError)
@@ -71,7 +72,9 @@ public final class CustomerRunner: Sendable {
 
     /// Places every order, waits for every answer or deadline, prints the summary and disconnects.
     public func run() async throws(ClientError) -> LedgerSummary {
-        try await client.connectRetrying(output: output)
+        guard await client.connectRetrying(output: output, stopped: { stopping.load(ordering: .relaxed) }) else {
+            return ledger.withLock { $0.summary }
+        }
         if plan.startDelay > .zero { try? await Task.sleep(for: plan.startDelay) }
         let placing = Task { await self.placeOrders() }
         let expiring = Task { await self.expireUntilDone() }
@@ -95,6 +98,7 @@ public final class CustomerRunner: Sendable {
 
     /// Ends `run()` early (SIGINT): the summary then counts the unsettled orders as pending.
     public func stop() async {
+        stopping.store(true, ordering: .relaxed)
         await client.disconnect()
     }
 

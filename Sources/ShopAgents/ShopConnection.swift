@@ -29,17 +29,19 @@ extension ShopOptions {
 }
 
 extension Client {
-    /// Connects, trying again with the client's backoff until the broker answers or the task is
-    /// cancelled: agents start before their broker (compose has no `depends_on`).
-    func connectRetrying(output: ShopOutput) async throws(ClientError) {
+    /// Connects, trying again with the client's backoff until the broker answers, or until
+    /// `stopped()` says to give up (a signal came): agents start before their broker (compose has
+    /// no `depends_on`).
+    /// - Returns: false if it gave up.
+    func connectRetrying(output: ShopOutput, stopped: () -> Bool) async -> Bool {
         let policy = options.reconnect ?? ReconnectPolicy()
         var attempt = 0
         while true {
             do {
                 try await connect()
-                return
+                return true
             } catch {
-                if Task.isCancelled { throw error }
+                if stopped() || Task.isCancelled { return false }
                 output.error("could not connect to \(options.host):\(options.port): \(error); trying again")
                 try? await Task.sleep(for: policy.delay(attempt: attempt, unit: Double.random(in: 0..<1)))
                 attempt += 1
