@@ -14,6 +14,8 @@ struct ShopDemo {
 
     let options: ShopOptions
     let output: ShopOutput
+    /// SIGINT and SIGTERM; the first one stops the customer, and so the demo.
+    var signals: @Sendable () -> AsyncStream<Int32> = ShopSignals.first
 
     func run() async throws -> Int32 {
         let server = try BrokerServer(
@@ -31,8 +33,9 @@ struct ShopDemo {
         let customer = try CustomerRunner(
             plan: CustomerPlan(options: options, defaultCount: Self.defaultCount),
             clientOptions: clientOptions(role: .customer, port: port), qos: options.qos, output: output)
+        let signals = signals
         let watcher = Task {
-            for await _ in ShopSignals.first() { await customer.stop() }
+            for await _ in signals() { await customer.stop() }
         }
         let summary = try await customer.run()
         watcher.cancel()
