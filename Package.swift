@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "starling-pub", targets: ["starling-pub"]),
         .executable(name: "starling-sub", targets: ["starling-sub"]),
         .executable(name: "starling-bench", targets: ["starling-bench"]),
+        .executable(name: "shop", targets: ["shop"]),
     ],
     targets: [
         .target(name: "MQTTCodec"),
@@ -27,6 +28,9 @@ let package = Package(
         .target(name: "MQTTCommandLine", dependencies: ["MQTTClient", "MQTTCodec", "Reactor"]),
         .executableTarget(name: "starling-pub", dependencies: ["MQTTCommandLine"]),
         .executableTarget(name: "starling-sub", dependencies: ["MQTTCommandLine"]),
+        // The runners under the shop's rules, and `shop demo`'s embedded broker.
+        .target(name: "ShopAgents", dependencies: ["OrderPipeline", "MQTTClient", "MQTTCodec", "MQTTBroker", "Reactor"]),
+        .executableTarget(name: "shop", dependencies: ["ShopAgents"]),
         .target(name: "MQTTTestSupport", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .testTarget(name: "MQTTCodecTests", dependencies: ["MQTTCodec"]),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "MQTTCodec"]),
@@ -41,6 +45,9 @@ let package = Package(
         .testTarget(
             name: "MQTTClientTests",
             dependencies: ["MQTTClient", "MQTTCommandLine", "MQTTTestSupport", "MQTTBroker", "MQTTCodec", "Reactor"]),
+        .testTarget(
+            name: "ShopTests",
+            dependencies: ["ShopAgents", "OrderPipeline", "MQTTTestSupport", "MQTTClient", "MQTTBroker", "MQTTCodec"]),
     ],
     swiftLanguageModes: [.v6]
 )

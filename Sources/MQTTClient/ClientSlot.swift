@@ -63,8 +63,31 @@ struct StreamSlot {
     /// Messages delivered during this pass, handed to the queue in one batch at its end.
     var pending: [ReceivedMessage] = []
     var acknowledgementWaiter: Waiter?
+    /// What the messages' topics match: a shared subscription's messages carry the topic of its
+    /// inner filter, `$share/<group>/<filter>` delivering on `<filter>`.
+    private let deliveryFilters: [TopicFilter]
+
+    init(
+        id: UInt64, filters: [TopicFilter], queue: MessageQueue, token: StreamToken?, acknowledgementWaiter: Waiter?
+    ) {
+        self.id = id
+        self.filters = filters
+        self.queue = queue
+        self.token = token
+        self.acknowledgementWaiter = acknowledgementWaiter
+        deliveryFilters = filters.map(Self.deliveryFilter)
+    }
 
     func matches(_ topic: TopicName) -> Bool {
-        filters.contains { $0.matches(topic) }
+        deliveryFilters.contains { $0.matches(topic) }
+    }
+
+    /// The filter a shared subscription's messages match; the filter itself for any other.
+    static func deliveryFilter(_ filter: TopicFilter) -> TopicFilter {
+        let levels = filter.string.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard levels.count == 3, levels[0] == "$share", !levels[1].isEmpty,
+            let inner = try? TopicFilter(String(levels[2]))
+        else { return filter }
+        return inner
     }
 }

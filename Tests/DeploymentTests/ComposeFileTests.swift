@@ -102,8 +102,7 @@ private func environment(_ service: YAMLValue) -> [String: String] {
     #expect(dockerfile.contains("COPY --from=build /out/starling /out/shop /usr/local/bin/"))
 }
 
-@Test(.disabled("the shop executable lands with the runner (issue 6)"))
-func everyProductTheDockerfileBuildsIsDeclared() throws {
+@Test func everyProductTheDockerfileBuildsIsDeclared() throws {
     let manifest = try read("Package.swift")
     for product in ["starling", "shop"] {
         #expect(manifest.contains(".executable(name: \"\(product)\""))

@@ -1,0 +1,27 @@
+// `shop demo` in-process: its own broker, the four agents and a customer, with the lines it
+// prints collected instead of written.
+
+import OrderPipeline
+import Synchronization
+import Testing
+
+@testable import ShopAgents
+
+@Test func theDemoDeliversEveryOrderAndPrintsTheFlow() async throws {
+    var options = ShopOptions(role: .demo)
+    options.count = 3
+    options.rate = 100
+    options.workTime = .zero
+    options.timeout = .seconds(5)
+    let lines = Mutex<[String]>([])
+    let output = ShopOutput(
+        report: { line in lines.withLock { $0.append(line) } }, error: { line in lines.withLock { $0.append(line) } })
+    let demo = ShopDemo(options: options, output: output, signals: { AsyncStream { _ in } })
+    let status = try await demo.run()
+    let printed = lines.withLock { $0 }
+    #expect(status == 0)
+    for tag in ["[ORDER] accepted", "[PACKAGING] packaged", "[SHIPPING] shipped", "[NOTIFICATION] Shipment delivered"] {
+        #expect(printed.filter { $0.hasPrefix(tag) }.count == 3, "\(tag) in \(printed)")
+    }
+    #expect(printed.contains { $0.hasPrefix("[CUSTOMER] 3 orders: 3 delivered, 0 rejected, 0 timed out") })
+}
