@@ -58,7 +58,7 @@ public enum PubCommand {
     /// The process entry point: blocks SIGINT/SIGTERM on the main thread before any other thread
     /// starts, runs, and exits with the tool's status.
     public static func main(arguments: [String]) -> Never {
-        SignalWatcher.blockSignals()
+        ProcessSignals.block()
         exit(runBlocking { await run(arguments: arguments) })
     }
 

@@ -85,7 +85,7 @@ public enum SubCommand {
     /// The process entry point: blocks SIGINT/SIGTERM on the main thread before any other thread
     /// starts, runs, and exits with the tool's status.
     public static func main(arguments: [String]) -> Never {
-        SignalWatcher.blockSignals()
+        ProcessSignals.block()
         exit(runBlocking { await run(arguments: arguments) })
     }
 

@@ -23,7 +23,7 @@ struct SubSession: Sendable {
         // session (-c) keeps its subscriptions.
         let streams = StreamHolder()
         streams.keep(early)
-        let signals = SignalWatcher.signals()
+        let signals = ProcessSignals.first()
         let status = await withTaskGroup(of: Int32.self) { group in
             group.addTask { await consume(early: early, requests: requests, streams: streams) }
             if configuration.timeoutSeconds > 0 {

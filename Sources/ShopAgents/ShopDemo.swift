@@ -15,7 +15,7 @@ struct ShopDemo {
     let options: ShopOptions
     let output: ShopOutput
     /// SIGINT and SIGTERM; the first one stops the customer, and so the demo.
-    var signals: @Sendable () -> AsyncStream<Int32> = ShopSignals.first
+    var signals: @Sendable () -> AsyncStream<Int32> = ProcessSignals.first
 
     func run() async throws -> Int32 {
         let server = try BrokerServer(

@@ -9,7 +9,7 @@ import OrderPipeline
 public enum ShopMain {
     /// Runs `shop` with `arguments` (without the program name); call from the main thread.
     public static func main(arguments: [String], environment: [String: String]) -> Int32 {
-        ShopSignals.block()
+        ProcessSignals.block()
         let options: ShopOptions
         do {
             switch try ShopOptions.parse(arguments: arguments, environment: environment) {
@@ -38,7 +38,7 @@ public enum ShopMain {
                     plan: CustomerPlan(options: options), clientOptions: options.clientOptions(), qos: options.qos,
                     output: output)
                 let watcher = Task {
-                    for await _ in ShopSignals.first() { await runner.stop() }
+                    for await _ in ProcessSignals.first() { await runner.stop() }
                 }
                 let summary = try await runner.run()
                 watcher.cancel()
@@ -60,7 +60,7 @@ public enum ShopMain {
             rule: rule, clientOptions: options.clientOptions(), qos: options.qos, workTime: workTime(options),
             output: output)
         let watcher = Task {
-            for await _ in ShopSignals.first() { await runner.stop() }
+            for await _ in ProcessSignals.first() { await runner.stop() }
         }
         try await runner.run()
         watcher.cancel()

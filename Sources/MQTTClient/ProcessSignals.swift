@@ -1,18 +1,21 @@
-// SIGINT and SIGTERM for `shop`: blocked before any thread starts and read from a signalfd on a
-// thread of their own (only Reactor touches the system), so the runners disconnect cleanly.
+// SIGINT and SIGTERM for the command-line tools and agents built on the client: blocked before any
+// thread starts and read from a signalfd on a thread of their own (only Reactor touches the
+// system), so a tool can disconnect cleanly instead of dying mid-write.
 
 import Foundation
 import Reactor
 import Synchronization
 
-enum ShopSignals {
+/// Termination signals for processes that host clients.
+public enum ProcessSignals {
     /// Blocks the signals; call first thing on the main thread.
-    static func block() {
+    public static func block() {
         SignalReader.blockSignals()
     }
 
-    /// The first SIGINT or SIGTERM, as an async sequence of at most one element.
-    static func first() -> AsyncStream<Int32> {
+    /// The first SIGINT or SIGTERM, as an async sequence of at most one element (empty if signals
+    /// cannot be read).
+    public static func first() -> AsyncStream<Int32> {
         let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(1))
         do {
             let reader = try SignalReader()
@@ -41,7 +44,7 @@ private struct PollerBox: @unchecked Sendable {
 }
 
 /// Runs `body` on the global executor while the calling (main) thread waits, and returns its result.
-func runBlocking(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
+public func runBlocking(_ body: @escaping @Sendable () async -> Int32) -> Int32 {
     let status = Mutex<Int32>(1)
     let done = DispatchSemaphore(value: 0)
     Task {
