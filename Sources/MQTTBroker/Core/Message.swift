@@ -98,9 +98,11 @@ public final class Message: Sendable {
 extension TopicName {
     /// `$SYS` or `$SYS/...`: the broker's own topics, which clients may read but not write.
     var isSystemTopic: Bool {
+        // Checked on every inbound PUBLISH: compare in place, no allocation.
         bytes.withReadableBytes { bytes in
-            let prefix: [UInt8] = Array("$SYS".utf8)
-            guard bytes.count >= 4, bytes.prefix(4).elementsEqual(prefix) else { return false }
+            guard bytes.count >= 4, bytes[0] == UInt8(ascii: "$"), bytes[1] == UInt8(ascii: "S"),
+                bytes[2] == UInt8(ascii: "Y"), bytes[3] == UInt8(ascii: "S")
+            else { return false }
             return bytes.count == 4 || bytes[4] == UInt8(ascii: "/")
         }
     }

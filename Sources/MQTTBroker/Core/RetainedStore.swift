@@ -25,12 +25,6 @@ public final class RetainedStore: Sendable {
         }
     }
 
-    /// Restores a message read back from disk (persistence), with no clearing semantics.
-    public func restore(_ message: Message) {
-        let topic = message.topic
-        messages.withLock { $0[topic] = message }
-    }
-
     /// The retained messages whose topic matches `filter`, ordered by topic for a stable replay.
     public func matching(_ filter: TopicFilter) -> [Message] {
         if !filter.hasWildcards {
@@ -42,11 +36,10 @@ public final class RetainedStore: Sendable {
             messages.values.filter { message in message.withTopicBytes { filter.matches(topicBytes: $0) } }
         }
         guard found.count > 1 else { return found }
-        return found.sorted { $0.topic.bytes.readableBytesArray.lexicographicallyPrecedes($1.topic.bytes.readableBytesArray) }
+        return found.map { ($0.topic.bytes.readableBytesArray, $0) }
+            .sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            .map(\.1)
     }
 
     public var count: Int { messages.withLock { $0.count } }
-
-    /// Every retained message (persistence snapshots).
-    public var all: [Message] { messages.withLock { Array($0.values) } }
 }
