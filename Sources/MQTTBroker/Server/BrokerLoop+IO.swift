@@ -62,7 +62,7 @@ extension BrokerLoop {
             restoreReadBuffer(&buffer, carriedTail: carriesTail, slot: slot, id: id)
             lose(id, reason: .peerClosed)
         case .read(let count):
-            context.statistics.bytesReceived.increment(by: count)
+            counters.bytesReceived += count
             process(&buffer, id: id, slot: slot, now: now)
             restoreReadBuffer(&buffer, carriedTail: carriesTail, slot: slot, id: id)
         }
@@ -95,7 +95,7 @@ extension BrokerLoop {
                 return
             }
             guard let packet else { return }
-            context.statistics.messagesReceived.increment()
+            counters.messagesReceived += 1
             if !slots[slot].sawFirstPacket {
                 slots[slot].sawFirstPacket = true
                 if case .connect(let connect) = packet, !connect.clientID.isEmpty {
@@ -153,7 +153,7 @@ extension BrokerLoop {
             case .send(let id, let packet):
                 guard let slot = liveSlot(id) else { continue }
                 packet.encode(into: &slots[slot].output)
-                context.statistics.messagesSent.increment()
+                counters.messagesSent += 1
                 markDirty(slot)
             case .deliver(let id, let message, let qos, let packetID, let retain, let dup):
                 guard let slot = liveSlot(id) else { continue }
@@ -166,8 +166,8 @@ extension BrokerLoop {
                     continue
                 }
                 message.writePublish(into: &slots[slot].output, qos: qos, packetID: packetID, retain: retain, dup: dup)
-                context.statistics.messagesSent.increment()
-                context.statistics.publishSent.increment()
+                counters.messagesSent += 1
+                counters.publishSent += 1
                 markDirty(slot)
             case .close(let id, _):
                 guard let slot = liveSlot(id) else { continue }
@@ -201,7 +201,7 @@ extension BrokerLoop {
             }
             return
         }
-        context.statistics.bytesSent.increment(by: before - slots[slot].output.readableBytes)
+        counters.bytesSent += before - slots[slot].output.readableBytes
         let id = ConnectionID(slot: UInt32(slot), generation: slots[slot].generation)
         if complete {
             slots[slot].isDropping = false
@@ -257,6 +257,7 @@ extension BrokerLoop {
         for slot in dirty { flush(Int(slot)) }
         dirty.removeAll(keepingCapacity: true)
         for slot in slots.indices { closeSocket(slot) }
+        counters.flush(into: context.statistics)
         for listener in listeners { poller.unregister(listener) }
         if let signals { poller.unregister(signals) }
         isStopped = true

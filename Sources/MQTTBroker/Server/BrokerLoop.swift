@@ -35,6 +35,7 @@ struct BrokerLoop: EventLoopHandler {
     var outboxes: [[LoopJob]]
     var jobs: [LoopJob] = []
     var readBuffer = ByteBuffer(capacity: BrokerLoop.readChunk)
+    var counters = LoopCounters()
     var nextTimeoutCheck = Instant(nanoseconds: 0)
     /// Set while accepting is paused because descriptors ran out: the listeners are unwatched on this
     /// loop until then, so a level-triggered listener cannot spin the loop.
@@ -109,6 +110,7 @@ struct BrokerLoop: EventLoopHandler {
         }
         for slot in dirty { flush(Int(slot)) }
         dirty.removeAll(keepingCapacity: true)
+        counters.flush(into: context.statistics)
         for target in outboxes.indices where !outboxes[target].isEmpty {
             mailboxes[target].post(contentsOf: &outboxes[target])
         }
