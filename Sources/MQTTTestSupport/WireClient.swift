@@ -161,6 +161,13 @@ public final class WireClient {
         }
     }
 
+    /// A PINGREQ/PINGRESP round trip: the broker handles a connection's packets in order, so once it
+    /// returns, everything sent before it (QoS 0 publishes included) has been processed.
+    public func sync() throws {
+        try send(.pingReq)
+        try expect(.pingResp)
+    }
+
     /// The next packet, which must be a PUBLISH.
     public func expectPublish(timeoutMilliseconds: Int32 = 3000) throws -> Publish {
         guard let packet = try nextPacket(timeoutMilliseconds: timeoutMilliseconds, waitingFor: "PUBLISH") else {

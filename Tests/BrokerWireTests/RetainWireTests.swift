@@ -13,6 +13,7 @@ import Testing
         try publisher.publish("r/a", "first", qos: .atLeastOnce, retain: true)
         try publisher.publish("r/a", "second", qos: .atLeastOnce, retain: true, packetID: 2)
         try publisher.publish("r/b", "other", retain: true)
+        try publisher.sync()  // stored before anyone subscribes, so it arrives as retained
 
         let subscriber = try broker.client()
         try subscriber.connect(clientID: "rs")
