@@ -5,6 +5,9 @@
 // the order agent twice (a redelivery), while the real answer for the first copy is still on its
 // way; so a duplicate answer does not settle the order. If nothing else arrives before the
 // deadline, the order settles as rejected "duplicate" (its id was taken by someone else).
+//
+// Every notification past an order's first is counted as repeated, and one for an order this
+// customer never placed as unknown, so a run can show that each order was answered exactly once.
 
 /// How an order placed by the customer ended.
 public enum OrderOutcome: Sendable, Hashable {
@@ -55,6 +58,11 @@ public struct CustomerLedger<Instant: InstantProtocol>: Sendable where Instant.D
     private var entries: [OrderID: Entry] = [:]
     /// Orders in the order they settled.
     public private(set) var settled: [SettledOrder] = []
+    /// Notifications for an order that was answered before (a second answer, or any answer after
+    /// a `duplicate`).
+    public private(set) var repeatedCount = 0
+    /// Notifications for an order this ledger did not place.
+    public private(set) var unknownCount = 0
 
     public init(timeout: Duration) {
         self.timeout = timeout
@@ -75,10 +83,23 @@ public struct CustomerLedger<Instant: InstantProtocol>: Sendable where Instant.D
     }
 
     /// Matches a notification received at `time` with its order.
-    /// - Returns: the order it settles; nil for a notification of an order not placed here,
-    ///   already settled, or answered `duplicate` (see the note at the top of the file).
+    /// - Returns: the order it settles; nil for a notification of an order not placed here
+    ///   (counted in `unknownCount`), already settled (counted in `repeatedCount`), or answered
+    ///   `duplicate` (see the note at the top of the file).
     public mutating func received(_ notification: CustomerNotification, at time: Instant) -> SettledOrder? {
-        guard case .pending(let placedAt, let duplicateAt)? = entries[notification.orderID] else { return nil }
+        let placedAt: Instant
+        let duplicateAt: Instant?
+        switch entries[notification.orderID] {
+        case nil:
+            unknownCount += 1
+            return nil
+        case .settled:
+            repeatedCount += 1
+            return nil
+        case .pending(let placed, let duplicate):
+            if duplicate != nil { repeatedCount += 1 }
+            (placedAt, duplicateAt) = (placed, duplicate)
+        }
         switch notification.outcome {
         case .rejected(let reason) where reason == RejectionReason.duplicateText:
             entries[notification.orderID] = .pending(placedAt: placedAt, duplicateAt: duplicateAt ?? time)
@@ -121,6 +142,8 @@ public struct CustomerLedger<Instant: InstantProtocol>: Sendable where Instant.D
     /// The counts so far and the latency of the delivered orders.
     public var summary: LedgerSummary {
         var summary = LedgerSummary(placed: placedCount)
+        summary.repeated = repeatedCount
+        summary.unknown = unknownCount
         var latencies: [Duration] = []
         for order in settled {
             switch order.outcome {
@@ -149,6 +172,10 @@ public struct LedgerSummary: Sendable, Hashable {
     public var delivered = 0
     public var rejected = 0
     public var timedOut = 0
+    /// Notifications past an order's first (`CustomerLedger.repeatedCount`).
+    public var repeated = 0
+    /// Notifications for orders not placed here (`CustomerLedger.unknownCount`).
+    public var unknown = 0
     /// Percentiles of the delivered orders' latencies; nil when none was delivered.
     public var deliveryLatency: LatencyPercentiles?
 
@@ -168,5 +195,13 @@ public struct LedgerSummary: Sendable, Hashable {
             text += "; delivery latency " + latency.description
         }
         return text
+    }
+
+    /// The counts as `key=value` fields for scripts, for example `[CUSTOMER] result placed=20
+    /// delivered=18 rejected=1 timed-out=1 pending=0 repeated=0 unknown=0`. Only notifications
+    /// that came before the customer finished are counted.
+    public var resultLine: String {
+        "\(ShopRole.customer.logTag) result placed=\(placed) delivered=\(delivered) rejected=\(rejected) "
+            + "timed-out=\(timedOut) pending=\(pending) repeated=\(repeated) unknown=\(unknown)"
     }
 }

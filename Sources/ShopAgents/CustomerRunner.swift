@@ -93,6 +93,7 @@ public final class CustomerRunner: Sendable {
         await client.disconnect()
         let summary = ledger.withLock { $0.summary }
         output.report(summary.line)
+        output.report(summary.resultLine)
         return summary
     }
 

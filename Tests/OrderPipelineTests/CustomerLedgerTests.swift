@@ -45,6 +45,7 @@ private func rejected(_ id: String, _ reason: String) -> CustomerNotification {
     #expect(ledger.nextDeadline == nil)
     #expect(ledger.pendingCount == 0)
     #expect(ledger.settled.map(\.orderID) == [orderID("a"), orderID("b"), orderID("c")])
+    #expect([ledger.repeatedCount, ledger.unknownCount] == [2, 1] as [Int])
 
     let summary = ledger.summary
     #expect(
@@ -54,6 +55,35 @@ private func rejected(_ id: String, _ reason: String) -> CustomerNotification {
         summary.line
             == "[CUSTOMER] 3 orders: 1 delivered, 1 rejected, 1 timed out; delivery latency p50 812.0 ms, "
             + "p90 812.0 ms, p99 812.0 ms, max 812.0 ms")
+}
+
+@Test func answersPastTheFirstAndAnswersForOrdersNotPlacedHereAreCounted() {
+    var ledger = CustomerLedger<ContinuousClock.Instant>(timeout: .seconds(5))
+    for id in ["a", "b", "c"] { ledger.placed(orderID(id), at: at(0)) }
+    #expect(ledger.received(delivered("a"), at: at(10)) != nil)
+    #expect(ledger.received(delivered("a"), at: at(20)) == nil)
+    #expect(ledger.received(rejected("a", "duplicate"), at: at(30)) == nil)
+    #expect(ledger.received(rejected("b", "duplicate"), at: at(40)) == nil)
+    #expect(ledger.received(delivered("b"), at: at(50)) != nil)
+    #expect(ledger.received(delivered("stranger"), at: at(60)) == nil)
+    #expect([ledger.repeatedCount, ledger.unknownCount] == [3, 1] as [Int])
+
+    let summary = ledger.summary
+    #expect([summary.repeated, summary.unknown] == [3, 1] as [Int])
+    #expect(
+        summary.resultLine
+            == "[CUSTOMER] result placed=3 delivered=2 rejected=0 timed-out=0 pending=1 repeated=3 unknown=1")
+}
+
+@Test func aRunWithEveryOrderAnsweredOnceHasAResultLineOfZeros() {
+    var ledger = CustomerLedger<ContinuousClock.Instant>(timeout: .seconds(5))
+    ledger.placed(orderID("a"), at: at(0))
+    ledger.placed(orderID("b"), at: at(0))
+    _ = ledger.received(delivered("a"), at: at(10))
+    _ = ledger.received(rejected("b", "item is empty"), at: at(10))
+    #expect(
+        ledger.summary.resultLine
+            == "[CUSTOMER] result placed=2 delivered=1 rejected=1 timed-out=0 pending=0 repeated=0 unknown=0")
 }
 
 @Test func aDuplicateAnswerWaitsForTheRealOne() {

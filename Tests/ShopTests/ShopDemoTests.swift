@@ -24,4 +24,7 @@ import Testing
         #expect(printed.filter { $0.hasPrefix(tag) }.count == 3, "\(tag) in \(printed)")
     }
     #expect(printed.contains { $0.hasPrefix("[CUSTOMER] 3 orders: 3 delivered, 0 rejected, 0 timed out") })
+    #expect(
+        printed.contains("[CUSTOMER] result placed=3 delivered=3 rejected=0 timed-out=0 pending=0 repeated=0 unknown=0")
+    )
 }
