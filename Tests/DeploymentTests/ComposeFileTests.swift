@@ -59,6 +59,53 @@ private func environment(_ service: YAMLValue) -> [String: String] {
     }
 }
 
+/// Every service runs `shop <role>`, `starling`, or the stock Mosquitto image: a command naming
+/// anything else would fail only when the container starts.
+@Test func everyServiceRunsAShopRoleStarlingOrTheMosquittoImage() throws {
+    for (name, service) in try services() {
+        guard let command = service["command"]?.strings else {
+            #expect(service["image"]?.string == "eclipse-mosquitto:2", "\(name) has no command")
+            continue
+        }
+        switch command.first {
+        case "shop":
+            #expect(throws: Never.self, "\(name): \(command)") {
+                try ShopOptions.parse(arguments: Array(command.dropFirst()), environment: environment(service))
+            }
+        case "starling":
+            // The container paths the command names, read from the files mounted there.
+            let mounts = (service["volumes"]?.strings ?? []).map { $0.split(separator: ":").map(String.init) }
+            let arguments = command.dropFirst().map { argument in
+                mounts.first { $0.count >= 2 && $0[1] == argument }.map { root.appendingPathComponent($0[0]).path }
+                    ?? argument
+            }
+            #expect(throws: Never.self, "\(name): \(command)") {
+                _ = try BrokerCommandLine(arguments: arguments).launch()
+            }
+        default:
+            Issue.record("\(name) runs \(command), neither shop nor starling")
+        }
+    }
+}
+
+@Test func theBrokerHasAFixedAddressOutsideTheRangeTheOtherContainersGet() throws {
+    let network = try #require(try compose()["networks"]?["default"]?["ipam"]?["config"]?.items?.first)
+    let subnet = try #require(network["subnet"]?.string.flatMap(IPv4Block.init))
+    let dynamic = try #require(network["ip_range"]?.string.flatMap(IPv4Block.init))
+    #expect(subnet.description == "172.30.0.0/24")
+    #expect(subnet.contains(dynamic))
+    let services = try services()
+    for name in ["broker", "mosquitto"] {
+        let address = try #require(
+            services[name]?["networks"]?["default"]?["ipv4_address"]?.string.flatMap(IPv4Block.init), "\(name)")
+        #expect(address.description == "172.30.0.10/32", "\(name)")
+        #expect(subnet.contains(address) && !dynamic.contains(address), "\(name)")
+    }
+    for (name, service) in services where service["command"]?.strings?.first == "shop" {
+        #expect(service["networks"] == nil, "\(name): a fixed address prevents --scale")
+    }
+}
+
 @Test func starlingIsTheDefaultBrokerAndMosquittoAProfile() throws {
     let services = try services()
     let broker = try #require(services["broker"])
@@ -125,7 +172,51 @@ private func environment(_ service: YAMLValue) -> [String: String] {
     #expect(value["a"]?["c"]?.strings == ["it's", "q\"", "plain"])
     #expect(value["a"]?["d"]?.strings == ["one", "two: 2"])
     #expect(value["e"]?.string == "5")
-    for unsupported in ["a: &x 1", "a: {b: 1}", "a: |\n  text", "a:\n  - b: 1", "a: 1\na: 2", "a:\n\t- b"] {
+    let items = try MiniYAML.parse(
+        """
+        a:
+          - b: 1
+            c: [x]
+            d:
+              e: 2
+          - plain
+          - f: 3
+        """)
+    #expect(
+        items["a"]?.items == [
+            .map(["b": .scalar("1"), "c": .list([.scalar("x")]), "d": .map(["e": .scalar("2")])]), .scalar("plain"),
+            .map(["f": .scalar("3")]),
+        ])
+    for unsupported in [
+        "a: &x 1", "a: {b: 1}", "a: |\n  text", "a:\n  -\n    b: 1", "a: 1\na: 2", "a:\n\t- b", "a:\n  - b: 1\n   c: 2",
+    ] {
         #expect(throws: YAMLError.self, "\(unsupported)") { try MiniYAML.parse(unsupported) }
+    }
+}
+
+/// An IPv4 address block in CIDR notation (`172.30.0.0/24`); a bare address is a /32.
+private struct IPv4Block: CustomStringConvertible {
+    let base: UInt32
+    let prefix: Int
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt8($0) }
+        guard octets.count == 4, parts.count <= 2, let prefix = parts.count == 2 ? Int(parts[1]) : 32,
+            (0...32).contains(prefix)
+        else { return nil }
+        base = octets.reduce(0) { $0 << 8 | UInt32($1) }
+        self.prefix = prefix
+    }
+
+    private var mask: UInt32 { prefix == 0 ? 0 : ~0 << (32 - prefix) }
+
+    /// Whether every address of `other` is in this block.
+    func contains(_ other: IPv4Block) -> Bool {
+        other.prefix >= prefix && other.base & mask == base & mask
+    }
+
+    var description: String {
+        (0..<4).map { String(base >> (24 - 8 * $0) & 0xFF) }.joined(separator: ".") + "/\(prefix)"
     }
 }

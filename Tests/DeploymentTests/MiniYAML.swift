@@ -1,8 +1,9 @@
 // Just enough YAML to read compose.yaml, which keeps to this subset: block mappings and block
-// sequences of scalars by indentation, flow sequences of scalars (`["shop", "order"]`), plain,
-// single- and double-quoted scalars, and comments. Anchors, multi-line scalars, flow mappings
-// and sequences of mappings are refused, so the file cannot drift into what this reader would
-// misread.
+// sequences by indentation, a sequence item being a scalar or a mapping that starts on the dash's
+// line (`- subnet: 172.30.0.0/24` with its other keys below, lined up with `subnet`), flow
+// sequences of scalars (`["shop", "order"]`), plain, single- and double-quoted scalars, and
+// comments. Anchors, multi-line scalars, flow mappings and items that start on the line after
+// their dash are refused, so the file cannot drift into what this reader would misread.
 
 /// A YAML value of that subset.
 indirect enum YAMLValue: Equatable {
@@ -25,6 +26,12 @@ indirect enum YAMLValue: Equatable {
         guard case .list(let items) = self else { return nil }
         let strings = items.compactMap(\.string)
         return strings.count == items.count ? strings : nil
+    }
+
+    /// A list's items, or nil.
+    var items: [YAMLValue]? {
+        if case .list(let items) = self { return items }
+        return nil
     }
 
     var entries: [String: YAMLValue] {
@@ -71,11 +78,15 @@ enum MiniYAML {
             while position < lines.count, lines[position].indent == indent, lines[position].content.hasPrefix("-") {
                 let line = lines[position]
                 let rest = line.content.dropFirst().drop { $0 == " " }
-                if rest.isEmpty || keyEnd(String(rest)) != nil {
-                    throw YAMLError(line: line.number, message: "only scalars in block sequences")
+                if rest.isEmpty {
+                    throw YAMLError(line: line.number, message: "a sequence item must start on its dash's line")
                 }
-                items.append(try inline(String(rest), line: line.number))
-                position += 1
+                if keyEnd(String(rest)) != nil {
+                    items.append(try mappingItem(lines, &position, rest: String(rest)))
+                } else {
+                    items.append(try inline(String(rest), line: line.number))
+                    position += 1
+                }
             }
             return .list(items)
         }
@@ -98,6 +109,15 @@ enum MiniYAML {
             }
         }
         return .map(entries)
+    }
+
+    /// A sequence item `- key: value` whose mapping goes on in the lines indented like `key`.
+    private static func mappingItem(_ lines: [Line], _ position: inout Int, rest: String) throws -> YAMLValue {
+        let dash = lines[position]
+        let indent = dash.indent + dash.content.count - rest.count
+        var item = lines
+        item[position] = Line(number: dash.number, indent: indent, content: rest)
+        return try block(item, &position, indent: indent)
     }
 
     /// The index of the colon ending a mapping key, outside quotes.
