@@ -135,9 +135,10 @@ public final class Client: Sendable {
         let id = loop.makeHandle()
         let loop = self.loop
         let handle = self.handle
-        let queue = MessageQueue(highWaterMark: options.streamHighWaterMark) {
-            loop.post(.resumeReading(handle: handle))
-        }
+        let queue = MessageQueue(
+            highWaterMark: options.streamHighWaterMark,
+            onDrained: { loop.post(.resumeReading(handle: handle)) },
+            onHandled: { ticket in loop.post(.messageHandled(handle: handle, stream: id, ticket: ticket)) })
         let token = StreamToken(id: id) { loop.post(.streamEnded(handle: handle, stream: id)) }
         let registration = StreamRegistration(id: id, requests: requests, queue: queue, token: token)
         return (MessageStream(queue: queue, token: token, filters: requests.map(\.filter)), registration)

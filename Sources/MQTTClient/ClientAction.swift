@@ -28,6 +28,10 @@ public enum ClientAction: Sendable, Hashable {
     case closeConnection
     /// Hand an application message to the subscriptions whose filters match its topic.
     case deliver(Publish)
+    /// As `deliver`, for a message whose acknowledgement waits until it is handled
+    /// (`InboundAcknowledgement.afterHandling`): report how many consumers got it with
+    /// `messageDelivered`, and each one's end with `messageFinished`.
+    case deliverForHandling(Publish, HandlingTicket)
     case complete(RequestID, Completion)
     case fail(RequestID, ClientError)
     /// Keep this unacknowledged message across a restart of the process.

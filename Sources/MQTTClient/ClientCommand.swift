@@ -26,6 +26,8 @@ enum ClientCommand: Sendable {
     case unsubscribe(handle: UInt64, filters: [TopicFilter], waiter: Waiter)
     case streamEnded(handle: UInt64, stream: UInt64)
     case resumeReading(handle: UInt64)
+    /// A stream's consumer moved past a message held for `InboundAcknowledgement.afterHandling`.
+    case messageHandled(handle: UInt64, stream: UInt64, ticket: HandlingTicket)
     case disconnect(handle: UInt64, waiter: Waiter)
     /// The `Client` was released: disconnect and free its slot.
     case close(handle: UInt64)
@@ -43,7 +45,7 @@ extension ClientCommand {
         case .subscribe(_, let stream, let waiter):
             stream.queue.finish(.disconnected)
             waiter?.resume(returning: .failure(.disconnected))
-        case .open, .streamEnded, .resumeReading, .close, .stop:
+        case .open, .streamEnded, .resumeReading, .messageHandled, .close, .stop:
             break
         }
     }

@@ -16,6 +16,11 @@ extension ClientLoop {
             closeSocket(index, flushFirst: true)
         case .deliver(let publish):
             deliver(ReceivedMessage(publish), index: index)
+        case .deliverForHandling(let publish, let ticket):
+            var message = ReceivedMessage(publish)
+            message.handlingTicket = ticket
+            let consumers = deliver(message, index: index)
+            slots[index]!.session.messageDelivered(ticket, consumers: consumers, now: now, actions: &actions)
         case .complete(let request, let completion):
             resolve(index, request, .success(completion))
         case .fail(let request, let error):
@@ -27,7 +32,7 @@ extension ClientLoop {
             guard let store = slots[index]!.options.store else { return }
             do { try store.remove(packetID) } catch { storeFailed(index, error, now: now) }
         case .resubscribeRefused(let filters):
-            endStreams(index, error: .subscriptionRefused(filters)) { stream in
+            endStreams(index, error: .subscriptionRefused(filters), now: now) { stream in
                 stream.filters.contains { filters.contains($0) }
             }
         case .connectionLost(let error, _):
@@ -36,7 +41,7 @@ extension ClientLoop {
         case .ended(let error):
             closeSocket(index, flushFirst: false)
             if let error { slots[index]!.options.trace?(.connectionLost(error, reconnecting: false)) }
-            endStreams(index, error: error) { _ in true }
+            endStreams(index, error: error, now: now) { _ in true }
         }
     }
 

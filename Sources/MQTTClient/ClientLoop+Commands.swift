@@ -32,6 +32,9 @@ extension ClientLoop {
         case .resumeReading(let handle):
             guard let index = handles[handle] else { return }
             resumeReadingIfDrained(index, now: now)
+        case .messageHandled(let handle, let stream, let ticket):
+            guard let index = handles[handle] else { return }
+            messageHandled(index, stream: stream, ticket: ticket, now: now)
         case .disconnect(let handle, let waiter):
             guard let index = slot(handle, orFail: waiter) else { return }
             let request = slots[index]!.register(waiter)

@@ -5,14 +5,35 @@ import MQTTCodec
 import Reactor
 
 extension ClientLoop {
-    /// Queues `message` for every stream whose filters match its topic, for the end of the pass.
-    mutating func deliver(_ message: ReceivedMessage, index: Int) {
-        var matched = false
+    /// Queues `message` for every stream whose filters match its topic, for the end of the pass;
+    /// returns how many matched.
+    @discardableResult
+    mutating func deliver(_ message: ReceivedMessage, index: Int) -> Int {
+        var matched = 0
         for position in slots[index]!.streams.indices where slots[index]!.streams[position].matches(message.topic) {
             slots[index]!.streams[position].pending.append(message)
-            matched = true
+            if let ticket = message.handlingTicket { slots[index]!.streams[position].handling.insert(ticket) }
+            matched += 1
         }
-        if !matched { slots[index]!.options.trace?(.unmatched(message)) }
+        if matched == 0 { slots[index]!.options.trace?(.unmatched(message)) }
+        return matched
+    }
+
+    /// A stream's consumer moved past the message of `ticket`: it may be acknowledged.
+    mutating func messageHandled(_ index: Int, stream id: UInt64, ticket: HandlingTicket, now: Instant) {
+        guard let position = slots[index]!.streams.firstIndex(where: { $0.id == id }),
+            slots[index]!.streams[position].handling.remove(ticket) != nil
+        else { return }
+        drive(index, now: now) { session, actions in
+            session.messageFinished(ticket, handled: true, now: now, actions: &actions)
+        }
+    }
+
+    /// A stream stopped with messages its consumer had not finished: they are not acknowledged.
+    private mutating func abandonHandling(_ index: Int, of stream: StreamSlot, now: Instant) {
+        for ticket in stream.handling.sorted(by: { $0.rawValue < $1.rawValue }) {
+            slots[index]!.session.messageFinished(ticket, handled: false, now: now, actions: &actions)
+        }
     }
 
     /// Hands each stream the messages of this pass; pauses reading if one of them is full.
@@ -64,6 +85,8 @@ extension ClientLoop {
         let ended = slots[index]!.streams.remove(at: position)
         ended.queue.finish(nil)
         ended.acknowledgementWaiter?.resume(returning: .failure(.disconnected))
+        abandonHandling(index, of: ended, now: now)
+        performPending(index, now: now)
         let stillUsed = Set(slots[index]!.streams.flatMap(\.filters))
         let unused = ended.filters.filter { !stillUsed.contains($0) }
         if !unused.isEmpty {
@@ -74,8 +97,9 @@ extension ClientLoop {
         resumeReadingIfDrained(index, now: now)
     }
 
-    /// Ends the streams `which` selects, with `error` (nil: normally).
-    mutating func endStreams(_ index: Int, error: ClientError?, which: (StreamSlot) -> Bool) {
+    /// Ends the streams `which` selects, with `error` (nil: normally). Called while performing
+    /// actions, so what the session answers is performed by the caller's loop.
+    mutating func endStreams(_ index: Int, error: ClientError?, now: Instant, which: (StreamSlot) -> Bool) {
         var kept: [StreamSlot] = []
         for stream in slots[index]!.streams {
             guard which(stream) else {
@@ -84,6 +108,7 @@ extension ClientLoop {
             }
             stream.queue.finish(error)
             stream.acknowledgementWaiter?.resume(returning: .failure(error ?? .disconnected))
+            abandonHandling(index, of: stream, now: now)
         }
         slots[index]!.streams = kept
     }

@@ -28,6 +28,9 @@ public struct ClientOptions: Sendable {
     public var trace: (@Sendable (PacketTrace) -> Void)?
     /// Messages a subscription buffers before the client stops reading from the socket.
     public var streamHighWaterMark: Int
+    /// When inbound QoS 1/2 messages are acknowledged: on receipt (the default), or once the
+    /// streams' consumers have handled them.
+    public var acknowledgement: InboundAcknowledgement
 
     public init(
         host: String = "localhost", port: UInt16 = 1883, clientID: String, cleanSession: Bool = true,
@@ -48,6 +51,7 @@ public struct ClientOptions: Sendable {
         store = nil
         trace = nil
         streamHighWaterMark = 1024
+        acknowledgement = .onReceipt
     }
 
     /// The CONNECT packet these options describe.

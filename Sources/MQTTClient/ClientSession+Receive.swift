@@ -60,13 +60,16 @@ extension ClientSession {
             actions.append(.complete(request, .connected(sessionPresent: connAck.sessionPresent)))
         }
         if !connAck.sessionPresent {
-            // The broker starts afresh: its QoS 2 identifiers are free again, and it knows none of
-            // our subscriptions.
+            // The broker starts afresh: its QoS 2 identifiers are free again, it holds none of the
+            // messages we still handle, and it knows none of our subscriptions.
             awaitingRelease = []
+            heldAcknowledgements?.removeAll()
             resubscribe(now: now, actions: &actions)
         }
         resendPendingSubscriptions(now: now, actions: &actions)
         resendUnacknowledged(now: now, actions: &actions)
+        // Messages handled while the connection was down: the resumed session still holds them.
+        sendSettledAcknowledgements(now: now, actions: &actions)
     }
 
     // MARK: Inbound PUBLISH
@@ -74,6 +77,10 @@ extension ClientSession {
     /// QoS 0: deliver. QoS 1: deliver, PUBACK [MQTT-4.3.2-2]. QoS 2: deliver once, PUBREC, and keep
     /// the identifier until PUBREL so a resent PUBLISH is not delivered twice [MQTT-4.3.3-2].
     private mutating func publishReceived(_ publish: Publish, now: Instant, actions: inout [ClientAction]) {
+        if heldAcknowledgements != nil, publish.qos != .atMostOnce {
+            heldPublishReceived(publish, now: now, actions: &actions)
+            return
+        }
         switch publish.qos {
         case .atMostOnce:
             actions.append(.deliver(publish))

@@ -46,6 +46,8 @@ public struct ClientSession: Sendable {
     var inFlightCount = 0
     /// Inbound QoS 2 messages delivered and answered with PUBREC, until PUBREL [MQTT-4.3.3-2].
     var awaitingRelease: Set<PacketID> = []
+    /// With `.afterHandling`: inbound QoS 1/2 messages whose answer waits for their consumers.
+    var heldAcknowledgements: PendingAcknowledgements?
 
     /// Subscriptions the broker granted, with the QoS asked for: restored when a session is lost.
     var established: [TopicFilter: QoS] = [:]
@@ -65,6 +67,7 @@ public struct ClientSession: Sendable {
         reconnect = options.reconnect
         maximumInFlight = max(1, options.maximumInFlight)
         jitter = JitterSource(seed: randomSeed)
+        if options.acknowledgement == .afterHandling { heldAcknowledgements = PendingAcknowledgements() }
         for stored in restored.sorted(by: { $0.sequence < $1.sequence }) {
             let stage: OutboundFlow.Stage =
                 stored.released
@@ -225,6 +228,7 @@ public struct ClientSession: Sendable {
         waitingHead = 0
         inFlightCount = 0
         awaitingRelease = []
+        heldAcknowledgements?.removeAll()
         established = [:]
         subscribes = [:]
         unsubscribes = [:]

@@ -62,6 +62,8 @@ struct StreamSlot {
     weak var token: StreamToken?
     /// Messages delivered during this pass, handed to the queue in one batch at its end.
     var pending: [ReceivedMessage] = []
+    /// Messages given to this stream whose acknowledgement waits for its consumer to move on.
+    var handling: Set<HandlingTicket> = []
     var acknowledgementWaiter: Waiter?
     /// What the messages' topics match: a shared subscription's messages carry the topic of its
     /// inner filter, `$share/<group>/<filter>` delivering on `<filter>`.

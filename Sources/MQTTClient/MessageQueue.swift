@@ -26,10 +26,20 @@ final class MessageQueue: Sendable {
     private let state = Mutex(State())
     let highWaterMark: Int
     private let onDrained: @Sendable () -> Void
+    private let onHandled: @Sendable (HandlingTicket) -> Void
 
-    init(highWaterMark: Int, onDrained: @escaping @Sendable () -> Void) {
+    init(
+        highWaterMark: Int, onDrained: @escaping @Sendable () -> Void,
+        onHandled: @escaping @Sendable (HandlingTicket) -> Void = { _ in }
+    ) {
         self.highWaterMark = max(1, highWaterMark)
         self.onDrained = onDrained
+        self.onHandled = onHandled
+    }
+
+    /// The consumer moved past a message held for `InboundAcknowledgement.afterHandling`.
+    func handled(_ ticket: HandlingTicket) {
+        onHandled(ticket)
     }
 
     // MARK: Producer (loop thread)

@@ -29,13 +29,21 @@ public struct MessageStream: AsyncSequence, Sendable {
         var batch: [ReceivedMessage] = []
         var position = 0
         var finished = false
+        /// The message last handed out, if its acknowledgement waits for the consumer to move on.
+        var unfinished: HandlingTicket?
 
         public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(ClientError)
             -> ReceivedMessage?
         {
+            // Asking for the next message means the consumer is done with the last one.
+            if let ticket = unfinished {
+                unfinished = nil
+                queue.handled(ticket)
+            }
             while !finished {
                 if position < batch.count {
                     defer { position += 1 }
+                    unfinished = batch[position].handlingTicket
                     return batch[position]
                 }
                 switch await queue.take() {

@@ -12,6 +12,8 @@ public struct ReceivedMessage: Sendable, Hashable {
     public var dup: Bool
     /// The identifier the broker used, for QoS 1/2.
     public var packetID: PacketID?
+    /// With `InboundAcknowledgement.afterHandling`: what the stream reports once the consumer moves on.
+    var handlingTicket: HandlingTicket?
 
     public init(_ publish: Publish) {
         topic = publish.topic

@@ -3,9 +3,10 @@
 // in order; a QoS 1/2 publish is awaited before the next message, so an input is done only once
 // its outputs are with the broker.
 //
-// The client library acknowledges a QoS 1/2 message when it reads it, before the rule has seen it,
-// so a message buffered in the stream (up to `streamHighWaterMark`) when the process dies is lost
-// to this session. TODO(issue 6): acknowledge after handling, once the client can.
+// The client acknowledges an input only then (`InboundAcknowledgement.afterHandling`): when the
+// process dies, whatever it had not finished stays with the broker, which sends it again when the
+// agent's persistent session comes back. An input finished but not yet acknowledged comes again
+// too; the rules' (order id, stage) memory turns that into a duplicate answered once downstream.
 
 import Foundation
 import MQTTClient
@@ -38,6 +39,8 @@ public final class AgentRunner<Rule: AgentRule>: Sendable {
         guard let filter = Topics.sharedSubscription(for: Rule.role) else {
             preconditionFailure("\(Rule.role) is not an agent")
         }
+        var clientOptions = clientOptions
+        clientOptions.acknowledgement = .afterHandling
         client = try Client(clientOptions)
         initialRule = rule
         self.qos = qos.qos

@@ -43,9 +43,22 @@ extension Client {
             } catch {
                 if stopped() || Task.isCancelled { return false }
                 output.error("could not connect to \(options.host):\(options.port): \(error); trying again")
-                try? await Task.sleep(for: policy.delay(attempt: attempt, unit: Double.random(in: 0..<1)))
+                let delay = policy.delay(attempt: attempt, unit: Double.random(in: 0..<1))
+                if await !Self.wait(delay, unless: stopped) { return false }
                 attempt += 1
             }
         }
+    }
+
+    /// Sleeps for `delay` in short steps, so that a signal during a long backoff stops the agent
+    /// at once rather than after up to `maximumDelay`. Returns false if `stopped()` cut it short.
+    private static func wait(_ delay: Duration, unless stopped: () -> Bool) async -> Bool {
+        let step = Duration.milliseconds(20)
+        let deadline = ContinuousClock.now.advanced(by: delay)
+        while ContinuousClock.now < deadline {
+            if stopped() || Task.isCancelled { return false }
+            try? await Task.sleep(for: min(step, deadline - ContinuousClock.now))
+        }
+        return !stopped()
     }
 }

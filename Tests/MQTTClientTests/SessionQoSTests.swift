@@ -79,6 +79,18 @@ import Testing
         #expect(harness.receive(.publish(next)).first == .deliver(next))
     }
 
+    @Test("PUBRELs go out in the order the PUBRECs arrived, not the order of publishing [MQTT-4.6.0-4]")
+    func pubRelsFollowPubRecOrder() {
+        var harness = SessionHarness()
+        harness.connect()
+        _ = harness.publish("q", "1", qos: .exactlyOnce)
+        _ = harness.publish("q", "2", qos: .exactlyOnce)
+        var sent: [Packet] = []
+        sent += sentPackets(harness.receive(.pubRec(PubRec(packetID: 2))))
+        sent += sentPackets(harness.receive(.pubRec(PubRec(packetID: 1))))
+        #expect(sent == [.pubRel(PubRel(packetID: 2)), .pubRel(PubRel(packetID: 1))])
+    }
+
     @Test("Packet identifiers wrap from 65535 to 1 and skip those still in use [MQTT-2.3.1-2]")
     func identifiersSkipInUse() {
         let restored = [
