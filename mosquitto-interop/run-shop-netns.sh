@@ -215,15 +215,17 @@ netns_pass() {
     done
     netns_wait_ready
     # A subscriber to the customer's notifications, from the customer's namespace; -W bounds its
-    # life, and -d prints the SUBACK it waits for.
-    netns_spawn observed customer mosquitto_sub -d -h broker -p "$MQTT_PORT" -q 1 -v -W 140 \
+    # life, and -d prints the SUBACK it waits for (line-buffered, or the line would come late).
+    netns_spawn observed customer stdbuf -oL mosquitto_sub -d -h broker -p "$MQTT_PORT" -q 1 -v -W 140 \
         -t 'shop/customers/netns/notifications'
-    local observer i started=$SECONDS
+    local observer i
     observer=$(netns_pid observed)
     for ((i = 0; i < 100; i++)); do
         grep -q '^Subscribed (mid' "$WORK/observed.out" && break
         sleep 0.05
     done
+    grep -q '^Subscribed (mid' "$WORK/observed.out" || ix_die "the observer got no SUBACK within 5 s"
+    local started=$SECONDS
     netns_run customer customer 100 "$SHOP" customer --customer netns --count "$SHOP_NETNS_ORDERS" \
         --rate "$SHOP_NETNS_RATE" --timeout 30
     assert_status "the customer" 0 $?
