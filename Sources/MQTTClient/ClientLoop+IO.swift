@@ -103,7 +103,12 @@ extension ClientLoop {
         switch outcome {
         case .wouldBlock: return
         case .endOfFile: lose(index, .closedByBroker, now: now)
-        case .read: decodeInput(index, now: now)
+        case .read:
+            // Held acknowledgements leave nothing to carry the TCP ACK soon; a broker that does not
+            // set TCP_NODELAY (stock Mosquitto) then holds its next small packet, the PUBACK our
+            // handler waits for, until our delayed ACK fires: up to 40 ms per message.
+            if slots[index]!.options.acknowledgement == .afterHandling { socket.requestQuickAck() }
+            decodeInput(index, now: now)
         }
     }
 

@@ -59,6 +59,13 @@ public struct Socket: Sendable, Hashable {
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// Acknowledges received data at once instead of after the delayed-ACK timer (up to 40 ms).
+    /// Linux leaves quick-ACK mode on its own, so this holds until the next read, not for good.
+    public func requestQuickAck() {
+        var on: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), Int32(TCP_QUICKACK), &on, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// Shuts down the write side (the peer reads end of file) but keeps the descriptor.
     public func shutdownOutput() {
         _ = shutdown(fd, Int32(SHUT_WR))
