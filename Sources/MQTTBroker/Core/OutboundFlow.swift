@@ -91,6 +91,7 @@ struct OutboundFlow {
     /// Moves queued messages out while the window has room; returns what to send (QoS 0 entries
     /// without a packet identifier).
     mutating func releaseQueued(into sends: inout [(PacketID?, PendingDelivery)]) {
+        guard !queue.isEmpty else { return }
         while let next = queue.first, next.qos == .atMostOnce || !windowIsFull {
             _ = queue.popFirst()
             queuedBytes -= next.message.payloadLength

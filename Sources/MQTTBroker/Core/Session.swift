@@ -18,8 +18,6 @@ struct SessionSubscription {
 struct Session {
     let clientID: String
     var cleanSession: Bool
-    /// The connection currently attached, nil while offline.
-    var connection: ConnectionID?
     /// Keyed by the filter string as the client sent it.
     var subscriptions: [String: SessionSubscription] = [:]
     var outbound: OutboundFlow
