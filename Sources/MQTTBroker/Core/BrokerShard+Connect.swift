@@ -19,7 +19,7 @@ extension BrokerShard {
 
         var sessionPresent = false
         if let existing = sessionSlots[ClientIDKey(clientID)] {
-            if let old = sessions[Int(existing)]!.connection {
+            if let old = sessionConnections[Int(existing)] {
                 actions.append(.log(.notice, "Client \(clientID) already connected, closing old connection."))
                 close(old, reason: .takenOver, actions: &actions)  // [MQTT-3.1.4-2]
             }
@@ -37,7 +37,7 @@ extension BrokerShard {
             slot = createSession(clientID: clientID, cleanSession: connect.cleanSession)
         }
         sessions[Int(slot)]!.cleanSession = connect.cleanSession
-        sessions[Int(slot)]!.connection = id
+        sessionConnections[Int(slot)] = id
         sessions[Int(slot)]!.will = connect.will?.detached
         sessions[Int(slot)]!.disconnectedAt = nil
         record.session = slot

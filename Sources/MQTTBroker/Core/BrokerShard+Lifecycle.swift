@@ -34,7 +34,7 @@ extension BrokerShard {
         if limits.logsConnectionMessages {
             actions.append(.log(.notice, disconnectLogLine(clientID: session.clientID, reason: reason)))
         }
-        sessions[Int(slot)]!.connection = nil
+        sessionConnections[Int(slot)] = nil
         sessions[Int(slot)]!.will = nil
         if reason.publishesWill, let will = session.will {
             let retain = will.retain && limits.retainAvailable
@@ -82,7 +82,7 @@ extension BrokerShard {
     /// Removes persistent sessions whose client has been away longer than `persistent_client_expiration`.
     private mutating func expireSessions(after expiration: Duration, now: Instant, actions: inout [BrokerAction]) {
         for slot in sessions.indices {
-            guard let session = sessions[slot], session.connection == nil, let since = session.disconnectedAt,
+            guard let session = sessions[slot], sessionConnections[slot] == nil, let since = session.disconnectedAt,
                 now.since(since) > expiration
             else { continue }
             actions.append(.log(.notice, "Expiring client \(session.clientID) due to timeout."))

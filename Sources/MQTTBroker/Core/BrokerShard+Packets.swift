@@ -81,15 +81,13 @@ extension BrokerShard {
         case .exactlyOnce:
             // Stored until PUBREL, so a resent PUBLISH with the same id is not delivered twice [MQTT-4.3.3-2].
             let packetID = publish.packetID!
-            if !dropped && sessions[Int(slot)]!.inboundAwaitingRelease[packetID] == nil {
-                sessions[Int(slot)]!.inboundAwaitingRelease[packetID] = Message(publish)
-            }
+            if !dropped { sessions[Int(slot)]!.inboundAwaitingRelease.keep(Message(publish), for: packetID) }
             actions.append(.send(id, .pubRec(PubRec(packetID: packetID))))
         }
     }
 
     private mutating func handlePubRel(_ packetID: PacketID, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]) {
-        if let message = sessions[Int(slot)]!.inboundAwaitingRelease.removeValue(forKey: packetID) {
+        if let message = sessions[Int(slot)]!.inboundAwaitingRelease.release(packetID) {
             route(message, actions: &actions)
         }
         actions.append(.send(id, .pubComp(PubComp(packetID: packetID))))  // [MQTT-4.3.3-2]

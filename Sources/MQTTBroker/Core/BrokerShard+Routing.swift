@@ -65,18 +65,14 @@ extension BrokerShard {
 
     /// Offers a message to one session at min(message QoS, granted QoS) [MQTT-3.8.4-6], or at the
     /// granted QoS with `upgrade_outgoing_qos`.
+    /// Session fields are only reached through in-place mutating calls here: a read through
+    /// `sessions[slot]!` would copy the whole session.
     mutating func deliver(_ message: Message, toSession slot: Int32, grantedQoS: QoS, retain: Bool, actions: inout [BrokerAction]) {
         let qos = limits.upgradeOutgoingQoS ? grantedQoS : min(message.qos, grantedQoS)
-        let connection = sessions[Int(slot)]!.connection
-        if qos == .atMostOnce {
-            // Straight out, unless earlier messages still wait in the queue: then behind them, so a
-            // publisher's messages keep their order [MQTT-4.6.0-6].
-            if let connection, sessions[Int(slot)]!.outbound.queue.isEmpty {
-                actions.append(.deliver(connection, message, qos: .atMostOnce, packetID: nil, retain: retain, dup: false))
-                return
-            }
-            guard connection != nil || limits.queueQoS0Messages else { return }  // queue_qos0_messages
-        }
+        let connection = sessionConnections[Int(slot)]
+        // QoS 0 goes straight out unless earlier messages still wait in the queue: then behind them,
+        // so a publisher's messages keep their order [MQTT-4.6.0-6] (`admit` decides both).
+        if qos == .atMostOnce && connection == nil && !limits.queueQoS0Messages { return }  // queue_qos0_messages
         let delivery = PendingDelivery(message: message, qos: qos, retain: retain)
         switch sessions[Int(slot)]!.outbound.admit(delivery, online: connection != nil) {
         case .send(let packetID):
@@ -91,11 +87,12 @@ extension BrokerShard {
 
     /// Sends queued messages while the in-flight window has room.
     mutating func releaseQueued(sessionSlot slot: Int32, actions: inout [BrokerAction]) {
-        guard let connection = sessions[Int(slot)]!.connection, !sessions[Int(slot)]!.outbound.queue.isEmpty else { return }
-        releases.removeAll(keepingCapacity: true)
-        sessions[Int(slot)]!.outbound.releaseQueued(into: &releases)
+        guard let connection = sessionConnections[Int(slot)] else { return }
+        sessions[Int(slot)]!.outbound.releaseQueued(into: &releases)  // returns at once when nothing is queued
+        guard !releases.isEmpty else { return }
         for (packetID, delivery) in releases {
             actions.append(.deliver(connection, delivery.message, qos: delivery.qos, packetID: packetID, retain: delivery.retain, dup: false))
         }
+        releases.removeAll(keepingCapacity: true)
     }
 }

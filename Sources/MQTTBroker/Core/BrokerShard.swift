@@ -29,6 +29,10 @@ public struct BrokerShard {
     var connections: [ConnectionRecord?] = []
     var sessionSlots: [ClientIDKey: Int32] = [:]
     var sessions: [Session?] = []
+    /// The connection attached to each session slot, nil while offline. Kept beside `sessions`
+    /// rather than in `Session`: reading a field through `sessions[slot]!` copies the whole session
+    /// (a retain per collection in it), and the publish path needs this one on every delivery.
+    var sessionConnections: [ConnectionID?] = []
     private var freeSessionSlots: [Int32] = []
     let tree = SubscriptionTree<Int32>()
     /// The time of the latest event, for timestamps taken where no event time is passed in.
@@ -103,9 +107,11 @@ public struct BrokerShard {
         if let free = freeSessionSlots.popLast() {
             slot = free
             sessions[Int(slot)] = session
+            sessionConnections[Int(slot)] = nil
         } else {
             slot = Int32(sessions.count)
             sessions.append(session)
+            sessionConnections.append(nil)
             dedupeSeen.append(0)
             dedupeQoS.append(.atMostOnce)
         }
@@ -122,6 +128,7 @@ public struct BrokerShard {
         }
         sessionSlots[ClientIDKey(session.clientID)] = nil
         sessions[Int(slot)] = nil
+        sessionConnections[Int(slot)] = nil
         freeSessionSlots.append(slot)
     }
 

@@ -61,7 +61,11 @@ struct OutboundFlow {
     private(set) var queuedBytes = 0
     /// In sending order; the window is small (20 by default), so a linear scan is the fast choice.
     private(set) var inFlight: [InFlight] = []
-    private var idsInUse = Set<UInt16>()
+    /// Identifiers in flight, kept only for windows wider than `scannedWindow`; a narrower window
+    /// (20 by default) is scanned instead, which costs less than hashing on every send and
+    /// acknowledgement.
+    private var idsInUse: Set<UInt16>?
+    static let scannedWindow = 32
     private(set) var queue = RingBuffer<PendingDelivery>()
     private var nextPacketID = PacketID.first
 
@@ -69,6 +73,7 @@ struct OutboundFlow {
         self.maximumInFlight = maximumInFlight > 0 ? min(maximumInFlight, Self.packetIDCount) : Self.packetIDCount
         self.maximumQueued = maximumQueued
         self.maximumQueuedBytes = maximumQueuedBytes
+        if self.maximumInFlight > Self.scannedWindow { idsInUse = [] }
     }
 
     private var windowIsFull: Bool { inFlight.count >= maximumInFlight }
@@ -91,6 +96,7 @@ struct OutboundFlow {
     /// Moves queued messages out while the window has room; returns what to send (QoS 0 entries
     /// without a packet identifier).
     mutating func releaseQueued(into sends: inout [(PacketID?, PendingDelivery)]) {
+        guard !queue.isEmpty else { return }
         while let next = queue.first, next.qos == .atMostOnce || !windowIsFull {
             _ = queue.popFirst()
             queuedBytes -= next.message.payloadLength
@@ -102,16 +108,21 @@ struct OutboundFlow {
         let id = allocatePacketID()
         let stage: Stage = delivery.qos == .atLeastOnce ? .awaitingPubAck : .awaitingPubRec
         inFlight.append(InFlight(packetID: id, delivery: delivery, stage: stage))
-        idsInUse.insert(id.rawValue)
+        idsInUse?.insert(id.rawValue)
         return id
     }
 
     /// Identifiers start at 1 for each session, as Mosquitto's do, and skip those still in use. The
     /// window never exceeds 65535, so a free one always exists.
     private mutating func allocatePacketID() -> PacketID {
-        while idsInUse.contains(nextPacketID.rawValue) { nextPacketID = nextPacketID.next }
+        while isInUse(nextPacketID) { nextPacketID = nextPacketID.next }
         defer { nextPacketID = nextPacketID.next }
         return nextPacketID
+    }
+
+    private func isInUse(_ id: PacketID) -> Bool {
+        if let idsInUse { return idsInUse.contains(id.rawValue) }
+        return inFlight.contains { $0.packetID == id }
     }
 
     /// Acknowledgements usually arrive in sending order, so the head is checked before a scan.
@@ -121,7 +132,7 @@ struct OutboundFlow {
     }
 
     private mutating func complete(at index: Int) {
-        idsInUse.remove(inFlight[index].packetID.rawValue)
+        idsInUse?.remove(inFlight[index].packetID.rawValue)
         inFlight.remove(at: index)
     }
 

@@ -18,14 +18,11 @@ struct SessionSubscription {
 struct Session {
     let clientID: String
     var cleanSession: Bool
-    /// The connection currently attached, nil while offline.
-    var connection: ConnectionID?
     /// Keyed by the filter string as the client sent it.
     var subscriptions: [String: SessionSubscription] = [:]
     var outbound: OutboundFlow
-    /// QoS 2 messages received but not yet released by PUBREL, by packet identifier: delivered
-    /// onwards on PUBREL, so a resent PUBLISH is never delivered twice [MQTT-4.3.3-2].
-    var inboundAwaitingRelease: [PacketID: Message] = [:]
+    /// QoS 2 messages received but not yet released by PUBREL [MQTT-4.3.3-2].
+    var inboundAwaitingRelease = AwaitingRelease()
     /// The will of the attached connection [MQTT-3.1.2-8].
     var will: Will?
     /// When the last connection of a persistent session ended (persistent_client_expiration).

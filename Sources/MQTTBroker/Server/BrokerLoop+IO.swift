@@ -146,9 +146,15 @@ extension BrokerLoop {
 
     // MARK: Actions
 
+    /// Performs the shard's actions in order and leaves `actions` empty, its capacity kept.
     mutating func performActions() {
         guard !actions.isEmpty else { return }
-        for action in actions {
+        // Reversed, then popped from the back: each action is moved out. Iterating with `for action
+        // in actions` copied every action and its packet and destroyed both again in
+        // `removeAll(keepingCapacity:)` (~1,900 instructions per QoS 2 message). Reversing through
+        // the buffer pointer moves elements; `Array.reverse()` copies them (~800 instructions).
+        if actions.count > 1 { actions.withUnsafeMutableBufferPointer { $0.reverse() } }
+        while let action = actions.popLast() {
             switch action {
             case .send(let id, let packet):
                 guard let slot = liveSlot(id) else { continue }
@@ -181,7 +187,6 @@ extension BrokerLoop {
                 log.log(level, line)
             }
         }
-        actions.removeAll(keepingCapacity: true)
     }
 
     /// Writes what is pending for one connection: one send for everything queued this pass. Write

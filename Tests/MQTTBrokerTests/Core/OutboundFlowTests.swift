@@ -105,9 +105,10 @@ extension OutboundFlow {
             ])
     }
 
-    @Test("packet identifiers wrap from 65535 to 1 and skip those still in flight")
-    func packetIDWrapAround() {
-        var flow = OutboundFlow(maximumInFlight: 0, maximumQueued: 0)
+    /// 3 is scanned for identifiers in use, 0 (no limit) keeps a set of them.
+    @Test("packet identifiers wrap from 65535 to 1 and skip those still in flight", arguments: [3, 0])
+    func packetIDWrapAround(maximumInFlight: Int) {
+        var flow = OutboundFlow(maximumInFlight: maximumInFlight, maximumQueued: 0)
         #expect(flow.admit(delivery("held 1"), online: true) == .send(1))
         #expect(flow.admit(delivery("held 2"), online: true) == .send(2))
         var last: OutboundFlow.Admission?
