@@ -1,8 +1,9 @@
 import Synchronization
 
 /// Work handed to a loop from other threads: a mutex-protected array swapped out whole by the
-/// owner, plus a wake-up written only when the box goes from empty to non-empty, so a burst of
-/// hand-overs costs one eventfd write.
+/// owner, plus a wake-up signalled only when the box goes from empty to non-empty, and written only
+/// while the owner sleeps (`WakeUp`): a burst of hand-overs costs at most one eventfd write, and
+/// hand-overs to a busy loop none (it looks at its mailbox before it sleeps, `hasJobs`).
 public final class Mailbox<Job: Sendable>: Sendable {
     // Inlinable so the broker's calls specialise for its job type: unspecialised generic code
     // cost about 2,400 instructions per hand-off (docs/benchmarks.md).
@@ -34,6 +35,12 @@ public final class Mailbox<Job: Sendable>: Sendable {
         }
         batch.removeAll(keepingCapacity: true)
         if wasEmpty { wakeUp.signal() }
+    }
+
+    /// Whether jobs are waiting; for the owning loop, after `wakeUp.armForSleep()`.
+    @inlinable
+    public var hasJobs: Bool {
+        jobs.withLock { !$0.isEmpty }
     }
 
     /// Moves every pending job into `spare` (which must be empty), for the owning loop.

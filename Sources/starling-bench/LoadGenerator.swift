@@ -117,6 +117,9 @@ struct LoadGenerator: EventLoopHandler {
 
     // MARK: EventLoopHandler
 
+    /// Nothing is posted to the generator from other threads.
+    var hasPostedWork: Bool { false }
+
     mutating func ready(token: UInt64, events: ReadyEvents, now: Instant) {
         if token == Self.rateTimerToken {
             _ = rateTimer?.drain()

@@ -79,6 +79,8 @@ struct BrokerLoop: EventLoopHandler {
         }
     }
 
+    var hasPostedWork: Bool { mailboxes[index].hasJobs }
+
     mutating func woken(now: Instant) {
         mailboxes[index].take(into: &jobs)
         for job in jobs {
