@@ -45,6 +45,8 @@ struct ClientLoop: EventLoopHandler {
         if events.isReadable, slots[index]?.epoch == slot.epoch { read(index, now: now) }
     }
 
+    var hasPostedWork: Bool { mailbox.hasJobs }
+
     mutating func woken(now: Instant) {
         mailbox.take(into: &commands)
         for command in commands { handle(command, now: now) }

@@ -43,9 +43,17 @@ public struct Publish: PacketBody {
 
     static func decode(flags: UInt8, body: inout ByteBuffer) throws(DecodeError) -> Publish {
         guard let qos = QoS(rawValue: (flags >> 1) & 0x03) else { throw .invalidQoS }  // [MQTT-3.3.1-4]
-        let topicBytes = try body.readMQTTStringBytes(in: .publish)  // [MQTT-3.3.2-1]
+        guard let topicBytes = body.readMQTTBinary() else { throw .truncated(.publish) }
         let topic: TopicName
-        do { topic = try TopicName(validating: topicBytes) } catch { throw .invalidTopicName(error) }
+        do {
+            topic = try TopicName(validating: topicBytes)  // UTF-8 checked here, in the same pass
+        } catch {
+            switch error {
+            case .invalidUTF8: throw .invalidUTF8(.publish)  // [MQTT-3.3.2-1]
+            case .nullCharacter: throw .nullCharacter(.publish)
+            default: throw .invalidTopicName(error)
+            }
+        }
         let packetID = qos == .atMostOnce ? nil : try body.readPacketID(in: .publish)
         return Publish(
             topic: topic, payload: body, qos: qos, packetID: packetID,

@@ -25,15 +25,29 @@ public struct TopicName: Sendable, Hashable {
         self.bytes = bytes
     }
 
+    /// Rejections in this order: empty, too long, ill-formed UTF-8, U+0000, wildcard. Plain ASCII
+    /// with no NUL and no wildcard, the usual topic, is accepted in one pass over the bytes; only
+    /// from the first other byte on does the full check run (it used to scan every topic three
+    /// times: docs/benchmarks.md, hot spot 8).
     static func validate(_ raw: UnsafeRawBufferPointer) throws(TopicError) {
         guard raw.count > 0 else { throw .empty }
         guard raw.count <= Int(UInt16.max) else { throw .tooLong(raw.count) }
-        switch validateMQTTUTF8(raw) {
+        var index = 0
+        while index < raw.count {
+            let byte = raw[index]
+            // byte &- 1 >= 0x7F: NUL or not ASCII. byte | 0x08 == 0x2B: '#' (0x23) or '+' (0x2B).
+            if byte &- 1 >= 0x7F || byte | 0x08 == 0x2B { break }
+            index += 1
+        }
+        guard index < raw.count else { return }
+        // The prefix is clean ASCII, so `index` starts a character.
+        let rest = UnsafeRawBufferPointer(rebasing: raw[index...])
+        switch validateMQTTUTF8(rest) {
         case .valid: break
         case .illFormed: throw .invalidUTF8
         case .containsNull: throw .nullCharacter
         }
-        if raw.contains(UInt8(ascii: "+")) || raw.contains(UInt8(ascii: "#")) { throw .wildcardInTopicName }
+        if rest.contains(UInt8(ascii: "+")) || rest.contains(UInt8(ascii: "#")) { throw .wildcardInTopicName }
     }
 
     /// The name as a `String` (cold paths: logs, tests, configuration).

@@ -8,6 +8,8 @@ public struct Interest: OptionSet, Sendable {
 
     public static let readable = Interest(rawValue: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
     public static let writable = Interest(rawValue: EPOLLOUT.rawValue)
+    /// Readable, reported once per change (EPOLLET): for a loop's eventfd wake-up, never read.
+    static let edgeTriggeredReadable = Interest(rawValue: EPOLLIN.rawValue | EPOLLET.rawValue)
     /// For a listener several loops watch: readable, waking only one of the loops per connection
     /// (EPOLLEXCLUSIVE accepts no other flags beside EPOLLIN).
     public static let exclusiveAccept = Interest(rawValue: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)

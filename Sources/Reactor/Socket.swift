@@ -87,11 +87,28 @@ public struct Socket: Sendable, Hashable {
     }
 
     /// Starts a non-blocking connection to `address`; wait for writability, then call `finishConnect`.
-    public static func startConnect(to address: SocketAddress) throws(SystemError) -> (Socket, connected: Bool) {
+    /// With `source`, the socket is bound to that local address first (its port is still chosen at
+    /// connect time, `IP_BIND_ADDRESS_NO_PORT`): a load generator spreads tens of thousands of
+    /// loopback connections over 127.0.0.1, .2, … because one (source, destination) pair of
+    /// addresses has only `ip_local_port_range` ports (~28,000).
+    public static func startConnect(
+        to address: SocketAddress, from source: SocketAddress? = nil
+    ) throws(SystemError) -> (Socket, connected: Bool) {
         let fd = try blockingSyscall("socket") {
             Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
         let socket = Socket(fd: fd)
+        if let source {
+            var on: Int32 = 1
+            if source.family == AF_INET {
+                _ = setsockopt(fd, Int32(IPPROTO_IP), IP_BIND_ADDRESS_NO_PORT, &on, socklen_t(MemoryLayout<Int32>.size))
+            }
+            if source.withSockAddr({ Glibc.bind(fd, $0, $1) }) != 0 {
+                let code = starling_errno()
+                socket.close()
+                throw SystemError("bind", errno: code)
+            }
+        }
         let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
         if result == 0 { return (socket, true) }
         let code = starling_errno()

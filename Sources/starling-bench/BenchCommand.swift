@@ -33,9 +33,12 @@ enum BenchCommand {
         }
         do {
             let address = try SocketAddress.resolve(host: options.host, port: options.port)
+            var sources: [SocketAddress] = []
+            for host in options.sourceHosts { sources.append(try SocketAddress.resolve(host: host, port: 0)) }
             let poller = try Poller(maximumEventsPerWait: 1024)
             let wakeUp = try WakeUp()
-            var generator = try LoadGenerator(plan: plan, address: address, poller: poller, probe: probe)
+            var generator = try LoadGenerator(
+                plan: plan, address: address, sources: sources, poller: poller, probe: probe)
             try runEventLoop(&generator, poller: poller, wakeUp: wakeUp)
             let report = generator.report(brokerPID: options.brokerPID)
             if options.json {

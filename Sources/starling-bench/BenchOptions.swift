@@ -23,6 +23,8 @@ enum Scenario: String, CaseIterable {
 struct BenchOptions {
     var scenario: Scenario
     var host = "127.0.0.1"
+    /// Local addresses to connect from, in turn (empty: the kernel picks).
+    var sourceHosts: [String] = []
     var port: UInt16 = 1883
     var qos = QoS.atMostOnce
     var inFlight = 32
@@ -57,6 +59,9 @@ struct BenchOptions {
         Options:
           --host HOST             broker address (default 127.0.0.1)
           --port PORT             broker port (default 1883)
+          --bind HOST[,HOST...]   connect from these local addresses in turn (bind before connect):
+                                  one loopback address pair has only ~28,000 source ports, so
+                                  50,000 connections need e.g. 127.0.0.1,127.0.0.2
           --qos 0|1|2             publish and subscribe QoS, full handshakes (default 0)
           --inflight W            unacknowledged QoS 1/2 PUBLISHes per publisher (default 32)
           --payload BYTES         payload size, at least 24 (default 64)
@@ -113,6 +118,9 @@ struct BenchOptions {
         case "--host":
             host = value
             accepted = true
+        case "--bind":
+            sourceHosts = value.split(separator: ",").map(String.init)
+            accepted = !sourceHosts.isEmpty
         case "--port":
             port = UInt16(value) ?? 0
             accepted = port > 0

@@ -11,7 +11,8 @@ extension LoadGenerator {
             let index = nextToConnect
             nextToConnect += 1
             do {
-                let (socket, isConnected) = try Socket.startConnect(to: address)
+                let source = sources.isEmpty ? nil : sources[index % sources.count]
+                let (socket, isConnected) = try Socket.startConnect(to: address, from: source)
                 connections[index].socket = socket
                 connections[index].state = .connecting
                 settingUp += 1

@@ -51,6 +51,8 @@ struct LoadGenerator: EventLoopHandler {
 
     let plan: BenchPlan
     let address: SocketAddress
+    /// Local addresses connections are made from, in turn; empty: the kernel picks.
+    let sources: [SocketAddress]
     let poller: Poller
     let probe: BrokerProbe?
     var connections: [BenchConnection] = []
@@ -85,9 +87,12 @@ struct LoadGenerator: EventLoopHandler {
     /// Open loop: nanoseconds between consecutive messages over all publishers.
     var rateInterval: Double = 0
 
-    init(plan: BenchPlan, address: SocketAddress, poller: Poller, probe: BrokerProbe?) throws(TopicError) {
+    init(
+        plan: BenchPlan, address: SocketAddress, sources: [SocketAddress] = [], poller: Poller, probe: BrokerProbe?
+    ) throws(TopicError) {
         self.plan = plan
         self.address = address
+        self.sources = sources
         self.poller = poller
         self.probe = probe
         duplicates = DuplicateTracker(streams: plan.trackerCount)
@@ -111,6 +116,9 @@ struct LoadGenerator: EventLoopHandler {
     }
 
     // MARK: EventLoopHandler
+
+    /// Nothing is posted to the generator from other threads.
+    var hasPostedWork: Bool { false }
 
     mutating func ready(token: UInt64, events: ReadyEvents, now: Instant) {
         if token == Self.rateTimerToken {

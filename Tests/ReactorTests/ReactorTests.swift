@@ -1,3 +1,4 @@
+import Glibc
 import MQTTCodec
 import Reactor
 import Testing
@@ -47,22 +48,64 @@ import Testing
         }
     }
 
-    @Test func mailboxWakesOnceForABurstAndDeliversInOrder() throws {
+    @Test func mailboxWakesASleepingOwnerOnceForABurstAndDeliversInOrder() throws {
         let mailbox = try Mailbox<Int>()
         let poller = try Poller()
         try poller.register(mailbox.wakeUp, token: 9, interest: .readable)
+        mailbox.wakeUp.armForSleep()
+        #expect(!mailbox.hasJobs)
         var batch = Array(1...100)
         mailbox.post(contentsOf: &batch)
         mailbox.post(101)
         #expect(batch.isEmpty)
         #expect(try poller.wait(timeoutMilliseconds: 1000) == 1)
         mailbox.wakeUp.drain()
+        mailbox.wakeUp.disarm()
         var taken: [Int] = []
         mailbox.take(into: &taken)
         #expect(taken == Array(1...101))
         #expect(try poller.wait(timeoutMilliseconds: 0) == 0)
     }
 
+    @Test func mailboxLeavesAnAwakeOwnersWakeUpAloneAndTheOwnerFindsTheJobsBeforeSleeping() throws {
+        let mailbox = try Mailbox<Int>()
+        let poller = try Poller()
+        try poller.register(mailbox.wakeUp, token: 9, interest: .readable)
+        mailbox.post(1)
+        #expect(try poller.wait(timeoutMilliseconds: 0) == 0)
+        mailbox.wakeUp.armForSleep()
+        #expect(mailbox.hasJobs)
+        mailbox.wakeUp.disarm()
+        var taken: [Int] = []
+        mailbox.take(into: &taken)
+        #expect(taken == [1])
+        #expect(!mailbox.hasJobs)
+    }
+
+    /// Posts from another thread in bursts while the owner runs `runEventLoop`: every job arrives, in
+    /// order, so no wake-up is lost between the owner's look at its mailbox and its sleep.
+    @Test func postsFromAnotherThreadAllReachARunningLoop() throws {
+        let mailbox = try Mailbox<Int>()
+        let poller = try Poller()
+        let total = 200_000
+        let poster = LoopThread(name: "test-poster") {
+            var next = 0
+            var burst = 1
+            while next < total {
+                for _ in 0..<min(burst, total - next) {
+                    mailbox.post(next)
+                    next += 1
+                }
+                burst = burst % 7 + 1
+                if next % 1000 < 7 { usleep(UInt32(next % 3) * 50) }
+            }
+        }
+        var counter = CountingHandler(mailbox: mailbox, expected: total)
+        try runEventLoop(&counter, poller: poller, wakeUp: mailbox.wakeUp)
+        poster.join()
+        #expect(counter.received == total)
+        #expect(counter.inOrder)
+    }
     @Test func timerQueuePopsInDeadlineOrder() {
         var timers = TimerQueue<String>()
         let base = Instant(nanoseconds: 1_000)
@@ -76,5 +119,40 @@ import Testing
         #expect(timers.popExpired(now: later) == "b")
         #expect(timers.popExpired(now: later) == nil)
         #expect(timers.count == 1)
+    }
+}
+
+/// Counts jobs posted to a mailbox and stops once `expected` arrived (or after 60 s, so a lost
+/// wake-up fails the test instead of hanging it).
+private struct CountingHandler: EventLoopHandler {
+    let mailbox: Mailbox<Int>
+    let expected: Int
+    let giveUpAt = Instant.now() + .seconds(60)
+    var received = 0
+    var inOrder = true
+    var jobs: [Int] = []
+    var isStopped = false
+
+    init(mailbox: Mailbox<Int>, expected: Int) {
+        self.mailbox = mailbox
+        self.expected = expected
+    }
+
+    var hasPostedWork: Bool { mailbox.hasJobs }
+
+    mutating func ready(token: UInt64, events: ReadyEvents, now: Instant) {}
+
+    mutating func woken(now: Instant) {
+        mailbox.take(into: &jobs)
+        for job in jobs {
+            if job != received { inOrder = false }
+            received += 1
+        }
+        jobs.removeAll(keepingCapacity: true)
+    }
+
+    mutating func passEnded(now: Instant) -> Instant? {
+        if received >= expected || now >= giveUpAt { isStopped = true }
+        return giveUpAt
     }
 }

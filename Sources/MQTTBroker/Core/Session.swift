@@ -10,8 +10,23 @@ import Reactor
 /// trie; keeping only the string here saves its level arrays for every subscription.
 struct SessionSubscription {
     var qos: QoS
+    /// Out of line: most subscriptions are not shared, and a dictionary value is as wide as its
+    /// widest case in every bucket (memory per connection, docs/benchmarks.md).
+    private let sharedStorage: OutOfLine<SharedFilter>?
+
+    init(qos: QoS, shared: SharedFilter?) {
+        self.qos = qos
+        self.sharedStorage = shared.map(OutOfLine.init)
+    }
+
     /// Set for `$share/<group>/<filter>` subscriptions.
-    let shared: SharedFilter?
+    var shared: SharedFilter? { sharedStorage?.value }
+}
+
+/// A rarely present value kept behind one pointer, so the struct holding it stays small.
+final class OutOfLine<Value> {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// The server-side state of one client id.
@@ -21,10 +36,16 @@ struct Session {
     /// Keyed by the filter string as the client sent it.
     var subscriptions: [String: SessionSubscription] = [:]
     var outbound: OutboundFlow
-    /// QoS 2 messages received but not yet released by PUBREL [MQTT-4.3.3-2].
+    /// QoS 2 messages received but not yet released by PUBREL: delivered onwards on PUBREL, so a
+    /// resent PUBLISH is never delivered twice [MQTT-4.3.3-2].
     var inboundAwaitingRelease = AwaitingRelease()
+    /// Out of line: most connections have no will (memory per connection).
+    private var willStorage: OutOfLine<Will>?
     /// The will of the attached connection [MQTT-3.1.2-8].
-    var will: Will?
+    var will: Will? {
+        get { willStorage?.value }
+        set { willStorage = newValue.map(OutOfLine.init) }
+    }
     /// When the last connection of a persistent session ended (persistent_client_expiration).
     var disconnectedAt: Instant?
 

@@ -21,6 +21,8 @@ struct BrokerLoop: EventLoopHandler {
     let context: BrokerContext
     let poller: Poller
     let mailboxes: [Mailbox<LoopJob>]
+    /// This loop's own mailbox (`mailboxes[index]`), asked once per pass.
+    let mailbox: Mailbox<LoopJob>
     let listeners: [TCPListener]
     let listenerLimits: [ListenerLimit]
     let signals: SignalReader?
@@ -52,6 +54,7 @@ struct BrokerLoop: EventLoopHandler {
         self.decoder = PacketDecoder(maximumRemainingLength: context.limits.maximumRemainingLength)
         self.poller = poller
         self.mailboxes = mailboxes
+        self.mailbox = mailboxes[index]
         self.listeners = listeners
         self.listenerLimits = listenerLimits
         self.signals = signals
@@ -78,6 +81,8 @@ struct BrokerLoop: EventLoopHandler {
             if events.isReadable, liveSlot(id) != nil { read(id, slot: slot, now: now) }
         }
     }
+
+    var hasPostedWork: Bool { mailbox.hasJobs }
 
     mutating func woken(now: Instant) {
         mailboxes[index].take(into: &jobs)
