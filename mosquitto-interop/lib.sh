@@ -322,3 +322,126 @@ assert_same_file() {
     ix_fail "$1: $(cmp "$2" "$3" 2>&1 | head -n 1) (expected $(wc -c <"$2") bytes, got $(wc -c <"$3" 2>/dev/null || echo 0))"
     return 1
 }
+
+# --- the runner shared by run-*.sh ------------------------------------------------------------
+# A script sets IX_SELF (its own path), IX_NAME (names the run's header and temporary folders),
+# IX_BROKERS, IX_SCENARIO_TIMEOUT and SCENARIOS (the names of its sc_* functions without the
+# prefix), defines ix_preflight (checks tools and binaries; exits 2 when one is missing) and
+# ix_header (one line describing the run), then calls `ix_main "$@"`. Each scenario × broker runs
+# as `IX_SELF --one SCENARIO BROKER` in its own process under `timeout`; exit status 0 passes,
+# 77 skips (the scenario does not apply to that broker), anything else fails. With
+# IX_PASS_DETAILS=1 a passing run's indented lines ("    ...") are shown too.
+
+ix_run_one() { # SCENARIO BROKER
+    local scenario=$1 broker=$2
+    declare -F "sc_$scenario" >/dev/null || { echo "unknown scenario '$scenario'"; exit 2; }
+    WORK=${IX_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/$IX_NAME-$scenario-$broker.XXXXXX")}
+    mkdir -p "$WORK"
+    : >"$WORK/pids"
+    trap 'ix_kill_tracked "$WORK/pids"' EXIT
+    trap 'echo "interrupted"; exit 143' TERM INT
+    ix_start_broker "$broker"
+    echo "$broker pid $BROKER_PID on port $BROKER_PORT, work dir $WORK"
+    "sc_$scenario"
+    ix_stop_broker
+    if [ "$IX_FAILURES" -gt 0 ]; then
+        ix_broker_log_tail 15
+        exit 1
+    fi
+    exit 0
+}
+
+# The scenario runs under `timeout`, which puts itself in a process group of its own (so that a
+# timeout kills everything the scenario started), so a terminal's Ctrl-C does not reach it:
+# forward INT/TERM to that group. The runner waits for it with `wait`, which a trapped signal
+# interrupts at once.
+ix_interrupted() {
+    echo "interrupted; logs in $IX_RUN_DIR"
+    if [ -n "$IX_CURRENT" ]; then
+        kill -TERM -- "-$IX_CURRENT" 2>/dev/null || kill -TERM "$IX_CURRENT" 2>/dev/null
+        ix_wait_exit "$IX_CURRENT" 8
+    fi
+    exit 130
+}
+
+ix_main() { # "$@" of the script: --one SCENARIO BROKER | --list | [SCENARIO ...]
+    if [ "${1:-}" = --one ]; then
+        [ $# -eq 3 ] || { echo "usage: $IX_SELF --one SCENARIO BROKER" >&2; exit 2; }
+        ix_run_one "${2#sc_}" "$3"
+    fi
+    if [ "${1:-}" = --list ]; then
+        printf '%s\n' "${SCENARIOS[@]}"
+        exit 0
+    fi
+    local selected=() arg
+    for arg in "$@"; do
+        arg=${arg#sc_}
+        declare -F "sc_$arg" >/dev/null || { echo "unknown scenario '$arg' (see --list)" >&2; exit 2; }
+        selected+=("$arg")
+    done
+    [ ${#selected[@]} -gt 0 ] || selected=("${SCENARIOS[@]}")
+    ix_preflight
+
+    IX_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$IX_NAME.XXXXXX")
+    IX_CURRENT=
+    # shellcheck disable=SC2154  # d is the loop variable inside the trap
+    trap 'for d in "$IX_RUN_DIR"/*/; do ix_kill_tracked "$d/pids"; done' EXIT
+    trap ix_interrupted INT TERM
+
+    local passed=0 failed=0 skipped=0 started=$SECONDS scenario broker dir t0 rc took verdict
+    local -A result=()
+    local failures=()
+    echo "== $(ix_header)"
+    for scenario in "${selected[@]}"; do
+        for broker in $IX_BROKERS; do
+            dir="$IX_RUN_DIR/$scenario.$broker"
+            mkdir -p "$dir"
+            t0=$(date +%s%N)
+            IX_WORK=$dir timeout -k 5 "$IX_SCENARIO_TIMEOUT" bash "$IX_SELF" --one "$scenario" "$broker" \
+                >"$dir/output" 2>&1 </dev/null &
+            IX_CURRENT=$!
+            wait "$IX_CURRENT"
+            rc=$?
+            IX_CURRENT=
+            ix_kill_tracked "$dir/pids"
+            took=$((($(date +%s%N) - t0) / 100000000))
+            took="$((took / 10)).$((took % 10))s"
+            case $rc in
+            0) verdict=PASS; passed=$((passed + 1)) ;;
+            77) verdict=SKIP; skipped=$((skipped + 1)) ;;
+            *)
+                verdict=FAIL; failed=$((failed + 1)); failures+=("$scenario [$broker]")
+                [ $rc -eq 124 ] || [ $rc -eq 137 ] &&
+                    echo "FAIL: scenario killed after ${IX_SCENARIO_TIMEOUT}s (timeout)" >>"$dir/output"
+                ;;
+            esac
+            result[$scenario.$broker]=$verdict
+            printf '%-4s %-32s %-10s %6s\n' "$verdict" "$scenario" "$broker" "$took"
+            case $verdict in
+            FAIL) sed 's/^/     | /' "$dir/output" ;;
+            SKIP) grep '^SKIP:' "$dir/output" | sed 's/^/     | /' ;;
+            PASS) [ "${IX_PASS_DETAILS:-0}" = 1 ] && grep -a '^    ' "$dir/output" | sed 's/^/     | /' ;;
+            esac
+        done
+    done
+
+    echo
+    echo "== summary ($((SECONDS - started))s)"
+    printf '%-32s' scenario
+    for broker in $IX_BROKERS; do printf ' %-10s' "$broker"; done
+    echo
+    for scenario in "${selected[@]}"; do
+        printf '%-32s' "$scenario"
+        for broker in $IX_BROKERS; do printf ' %-10s' "${result[$scenario.$broker]}"; done
+        echo
+    done
+    [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
+    if [ $failed -gt 0 ] || [ "${IX_KEEP:-0}" = 1 ]; then
+        echo "logs and outputs kept in $IX_RUN_DIR"
+    else
+        rm -rf "$IX_RUN_DIR"
+    fi
+    echo "$skipped skipped (scenarios that do not apply to a broker)"
+    echo "$passed passed, $failed failed"
+    [ $failed -eq 0 ]
+}

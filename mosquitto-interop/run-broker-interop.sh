@@ -645,131 +645,29 @@ sc_credentials_accepted() {
 ix/creds user name only" "$(sub_out s)"
 }
 
-# --- one run -----------------------------------------------------------------------------------
+# --- the runner ---------------------------------------------------------------------------------
 
-ix_run_one() { # SCENARIO BROKER
-    local scenario=$1 broker=$2
-    declare -F "sc_$scenario" >/dev/null || { echo "unknown scenario '$scenario'"; exit 2; }
-    WORK=${IX_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/ix-$scenario-$broker.XXXXXX")}
-    mkdir -p "$WORK"
-    : >"$WORK/pids"
-    trap 'ix_kill_tracked "$WORK/pids"' EXIT
-    trap 'echo "interrupted"; exit 143' TERM INT
-    ix_start_broker "$broker"
-    echo "$broker pid $BROKER_PID on port $BROKER_PORT, work dir $WORK"
-    "sc_$scenario"
-    ix_stop_broker
-    if [ "$IX_FAILURES" -gt 0 ]; then
-        ix_broker_log_tail 15
-        exit 1
-    fi
-    exit 0
-}
+IX_NAME=mosquitto-interop
 
-if [ "${1:-}" = --one ]; then
-    [ $# -eq 3 ] || { echo "usage: $0 --one SCENARIO BROKER" >&2; exit 2; }
-    ix_run_one "${2#sc_}" "$3"
-fi
-if [ "${1:-}" = --list ]; then
-    printf '%s\n' "${SCENARIOS[@]}"
-    exit 0
-fi
-
-# --- all runs ----------------------------------------------------------------------------------
-
-selected=()
-for arg in "$@"; do
-    arg=${arg#sc_}
-    declare -F "sc_$arg" >/dev/null || { echo "unknown scenario '$arg' (see --list)" >&2; exit 2; }
-    selected+=("$arg")
-done
-[ ${#selected[@]} -gt 0 ] || selected=("${SCENARIOS[@]}")
-
-for tool in mosquitto_pub mosquitto_sub python3 timeout stdbuf cmp; do
-    command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
-done
-case " $IX_BROKERS " in *" mosquitto "*)
-    [ -x "$MOSQUITTO" ] || { echo "mosquitto not found at $MOSQUITTO (set MOSQUITTO)" >&2; exit 2; } ;;
-esac
-case " $IX_BROKERS " in *" starling "*)
-    if [ ! -x "$STARLING" ] && [ "${IX_STARLING_DEFAULT:-0}" = 1 ]; then
-        echo "== building starling (swift build --product starling)"
-        swift build --product starling >&2 || { echo "swift build failed" >&2; exit 2; }
-    fi
-    [ -x "$STARLING" ] || { echo "starling not found at $STARLING (set STARLING)" >&2; exit 2; } ;;
-esac
-
-IX_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mosquitto-interop.XXXXXX")
-IX_CURRENT=
-# shellcheck disable=SC2154  # d is the loop variable inside the trap
-trap 'for d in "$IX_RUN_DIR"/*/; do ix_kill_tracked "$d/pids"; done' EXIT
-# The scenario runs under `timeout`, which puts itself in a process group of its own (so that a
-# timeout kills everything the scenario started), so a terminal's Ctrl-C does not reach it:
-# forward INT/TERM to that group. The runner waits for it with `wait`, which a trapped signal
-# interrupts at once.
-ix_interrupted() {
-    echo "interrupted; logs in $IX_RUN_DIR"
-    if [ -n "$IX_CURRENT" ]; then
-        kill -TERM -- "-$IX_CURRENT" 2>/dev/null || kill -TERM "$IX_CURRENT" 2>/dev/null
-        ix_wait_exit "$IX_CURRENT" 8
-    fi
-    exit 130
-}
-trap ix_interrupted INT TERM
-
-passed=0 failed=0 skipped=0 started=$SECONDS
-declare -A result=()
-failures=()
-echo "== broker interop: ${#selected[@]} scenarios x ($IX_BROKERS); starling: $STARLING; mosquitto: $MOSQUITTO"
-for scenario in "${selected[@]}"; do
-    for broker in $IX_BROKERS; do
-        dir="$IX_RUN_DIR/$scenario.$broker"
-        mkdir -p "$dir"
-        t0=$(date +%s%N)
-        IX_WORK=$dir timeout -k 5 "$IX_SCENARIO_TIMEOUT" bash "$IX_SELF" --one "$scenario" "$broker" \
-            >"$dir/output" 2>&1 </dev/null &
-        IX_CURRENT=$!
-        wait "$IX_CURRENT"
-        rc=$?
-        IX_CURRENT=
-        ix_kill_tracked "$dir/pids"
-        took=$((($(date +%s%N) - t0) / 100000000))
-        took="$((took / 10)).$((took % 10))s"
-        case $rc in
-        0) verdict=PASS; passed=$((passed + 1)) ;;
-        77) verdict=SKIP; skipped=$((skipped + 1)) ;;
-        *)
-            verdict=FAIL; failed=$((failed + 1)); failures+=("$scenario [$broker]")
-            [ $rc -eq 124 ] || [ $rc -eq 137 ] &&
-                echo "FAIL: scenario killed after ${IX_SCENARIO_TIMEOUT}s (timeout)" >>"$dir/output"
-            ;;
-        esac
-        result[$scenario.$broker]=$verdict
-        printf '%-4s %-32s %-10s %6s\n' "$verdict" "$scenario" "$broker" "$took"
-        if [ $verdict = FAIL ]; then
-            sed 's/^/     | /' "$dir/output"
-        elif [ $verdict = SKIP ]; then
-            grep '^SKIP:' "$dir/output" | sed 's/^/     | /'
-        fi
+ix_preflight() {
+    local tool
+    for tool in mosquitto_pub mosquitto_sub python3 timeout stdbuf cmp; do
+        command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
     done
-done
+    case " $IX_BROKERS " in *" mosquitto "*)
+        [ -x "$MOSQUITTO" ] || { echo "mosquitto not found at $MOSQUITTO (set MOSQUITTO)" >&2; exit 2; } ;;
+    esac
+    case " $IX_BROKERS " in *" starling "*)
+        if [ ! -x "$STARLING" ] && [ "${IX_STARLING_DEFAULT:-0}" = 1 ]; then
+            echo "== building starling (swift build --product starling)"
+            swift build --product starling >&2 || { echo "swift build failed" >&2; exit 2; }
+        fi
+        [ -x "$STARLING" ] || { echo "starling not found at $STARLING (set STARLING)" >&2; exit 2; } ;;
+    esac
+}
 
-echo
-echo "== summary ($((SECONDS - started))s)"
-printf '%-32s' scenario
-for broker in $IX_BROKERS; do printf ' %-10s' "$broker"; done
-echo
-for scenario in "${selected[@]}"; do
-    printf '%-32s' "$scenario"
-    for broker in $IX_BROKERS; do printf ' %-10s' "${result[$scenario.$broker]}"; done
-    echo
-done
-[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
-if [ $failed -gt 0 ] || [ "${IX_KEEP:-0}" = 1 ]; then
-    echo "logs and outputs kept in $IX_RUN_DIR"
-else
-    rm -rf "$IX_RUN_DIR"
-fi
-echo "$skipped skipped (scenarios that do not apply to a broker)"
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+ix_header() { # `selected` is ix_main's
+    echo "broker interop: ${#selected[@]} scenarios x ($IX_BROKERS); starling: $STARLING; mosquitto: $MOSQUITTO"
+}
+
+ix_main "$@"

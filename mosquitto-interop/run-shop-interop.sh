@@ -286,127 +286,38 @@ sc_packaging_killed() {
     shop_stop_agents
 }
 
-# --- one run -----------------------------------------------------------------------------------
+# --- the runner ---------------------------------------------------------------------------------
 
-ix_run_one() { # SCENARIO BROKER
-    local scenario=$1 broker=$2
-    declare -F "sc_$scenario" >/dev/null || { echo "unknown scenario '$scenario'"; exit 2; }
-    WORK=${IX_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/shop-ix-$scenario-$broker.XXXXXX")}
-    mkdir -p "$WORK"
-    : >"$WORK/pids"
-    trap 'ix_kill_tracked "$WORK/pids"' EXIT
-    trap 'echo "interrupted"; exit 143' TERM INT
-    ix_start_broker "$broker"
-    echo "$broker pid $BROKER_PID on port $BROKER_PORT, work dir $WORK"
-    "sc_$scenario"
-    ix_stop_broker
-    if [ "$IX_FAILURES" -gt 0 ]; then
-        ix_broker_log_tail 15
-        exit 1
-    fi
-    exit 0
-}
+IX_NAME=shop-interop
+IX_PASS_DETAILS=1
 
-if [ "${1:-}" = --one ]; then
-    [ $# -eq 3 ] || { echo "usage: $0 --one SCENARIO BROKER" >&2; exit 2; }
-    ix_run_one "${2#sc_}" "$3"
-fi
-if [ "${1:-}" = --list ]; then
-    printf '%s\n' "${SCENARIOS[@]}"
-    exit 0
-fi
-
-# --- all runs ----------------------------------------------------------------------------------
-
-selected=()
-for arg in "$@"; do
-    arg=${arg#sc_}
-    declare -F "sc_$arg" >/dev/null || { echo "unknown scenario '$arg' (see --list)" >&2; exit 2; }
-    selected+=("$arg")
-done
-[ ${#selected[@]} -gt 0 ] || selected=("${SCENARIOS[@]}")
-
-for tool in mosquitto_sub python3 timeout stdbuf; do
-    command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
-done
-if [ $((SHOP_IX_ORDERS % 20)) -ne 0 ] || [ "$SHOP_IX_ORDERS" -lt 20 ]; then
-    echo "SHOP_IX_ORDERS must be a positive multiple of 20" >&2
-    exit 2
-fi
-case " $IX_BROKERS " in *" mosquitto "*)
-    [ -x "$MOSQUITTO" ] || { echo "mosquitto not found at $MOSQUITTO (set MOSQUITTO)" >&2; exit 2; } ;;
-esac
-for product in starling shop; do
-    variable=${product^^}
-    [ "$product" = starling ] && case " $IX_BROKERS " in *" starling "*) ;; *) continue ;; esac
-    default=IX_DEFAULT_$product
-    if [ ! -x "${!variable}" ] && [ "${!default:-0}" = 1 ]; then
-        echo "== building $product (swift build --product $product)"
-        swift build --product "$product" >&2 || { echo "swift build failed" >&2; exit 2; }
-    fi
-    [ -x "${!variable}" ] || { echo "$product not found at ${!variable} (set $variable)" >&2; exit 2; }
-done
-
-IX_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/shop-interop.XXXXXX")
-IX_CURRENT=
-# shellcheck disable=SC2154  # d is the loop variable inside the trap
-trap 'for d in "$IX_RUN_DIR"/*/; do ix_kill_tracked "$d/pids"; done' EXIT
-# As in run-broker-interop.sh: the run's `timeout` has a process group of its own, so INT/TERM
-# are forwarded to that group.
-ix_interrupted() {
-    echo "interrupted; logs in $IX_RUN_DIR"
-    if [ -n "$IX_CURRENT" ]; then
-        kill -TERM -- "-$IX_CURRENT" 2>/dev/null || kill -TERM "$IX_CURRENT" 2>/dev/null
-        ix_wait_exit "$IX_CURRENT" 8
-    fi
-    exit 130
-}
-trap ix_interrupted INT TERM
-
-passed=0 failed=0 started=$SECONDS
-failures=()
-echo "== shop interop: ${#selected[@]} scenarios x ($IX_BROKERS), $SHOP_IX_ORDERS orders each at" \
-    "$SHOP_IX_RATE/s; shop: $SHOP; starling: $STARLING; mosquitto: $MOSQUITTO"
-for scenario in "${selected[@]}"; do
-    for broker in $IX_BROKERS; do
-        dir="$IX_RUN_DIR/$scenario.$broker"
-        mkdir -p "$dir"
-        t0=$(date +%s%N)
-        IX_WORK=$dir timeout -k 5 "$IX_SCENARIO_TIMEOUT" bash "$IX_SELF" --one "$scenario" "$broker" \
-            >"$dir/output" 2>&1 </dev/null &
-        IX_CURRENT=$!
-        wait "$IX_CURRENT"
-        rc=$?
-        IX_CURRENT=
-        ix_kill_tracked "$dir/pids"
-        took=$((($(date +%s%N) - t0) / 100000000))
-        took="$((took / 10)).$((took % 10))s"
-        if [ $rc -eq 0 ]; then
-            verdict=PASS
-            passed=$((passed + 1))
-        else
-            verdict=FAIL
-            failed=$((failed + 1))
-            failures+=("$scenario [$broker]")
-            [ $rc -eq 124 ] || [ $rc -eq 137 ] &&
-                echo "FAIL: scenario killed after ${IX_SCENARIO_TIMEOUT}s (timeout)" >>"$dir/output"
-        fi
-        printf '%-4s %-32s %-10s %6s\n' "$verdict" "$scenario" "$broker" "$took"
-        if [ $verdict = FAIL ]; then
-            sed 's/^/     | /' "$dir/output"
-        else
-            grep -a '^    ' "$dir/output" | sed 's/^/     | /'
-        fi
+ix_preflight() {
+    local tool product variable default
+    for tool in mosquitto_sub python3 timeout stdbuf; do
+        command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
     done
-done
+    if [ $((SHOP_IX_ORDERS % 20)) -ne 0 ] || [ "$SHOP_IX_ORDERS" -lt 20 ]; then
+        echo "SHOP_IX_ORDERS must be a positive multiple of 20" >&2
+        exit 2
+    fi
+    case " $IX_BROKERS " in *" mosquitto "*)
+        [ -x "$MOSQUITTO" ] || { echo "mosquitto not found at $MOSQUITTO (set MOSQUITTO)" >&2; exit 2; } ;;
+    esac
+    for product in starling shop; do
+        variable=${product^^}
+        [ "$product" = starling ] && case " $IX_BROKERS " in *" starling "*) ;; *) continue ;; esac
+        default=IX_DEFAULT_$product
+        if [ ! -x "${!variable}" ] && [ "${!default:-0}" = 1 ]; then
+            echo "== building $product (swift build --product $product)"
+            swift build --product "$product" >&2 || { echo "swift build failed" >&2; exit 2; }
+        fi
+        [ -x "${!variable}" ] || { echo "$product not found at ${!variable} (set $variable)" >&2; exit 2; }
+    done
+}
 
-echo
-echo "== summary ($((SECONDS - started))s)"
-[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
-if [ $failed -gt 0 ] || [ "${IX_KEEP:-0}" = 1 ]; then
-    echo "logs and outputs kept in $IX_RUN_DIR"
-else
-    rm -rf "$IX_RUN_DIR"
-fi
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+ix_header() { # `selected` is ix_main's
+    echo "shop interop: ${#selected[@]} scenarios x ($IX_BROKERS), $SHOP_IX_ORDERS orders each at" \
+        "$SHOP_IX_RATE/s; shop: $SHOP; starling: $STARLING; mosquitto: $MOSQUITTO"
+}
+
+ix_main "$@"
