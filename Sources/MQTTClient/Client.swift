@@ -138,7 +138,8 @@ public final class Client: Sendable {
         let queue = MessageQueue(
             highWaterMark: options.streamHighWaterMark,
             onDrained: { loop.post(.resumeReading(handle: handle)) },
-            onHandled: { ticket in loop.post(.messageHandled(handle: handle, stream: id, ticket: ticket)) })
+            onHandled: { ticket in loop.post(.messageHandled(handle: handle, stream: id, ticket: ticket)) },
+            onCancelled: { loop.post(.streamEnded(handle: handle, stream: id)) })
         let token = StreamToken(id: id) { loop.post(.streamEnded(handle: handle, stream: id)) }
         let registration = StreamRegistration(id: id, requests: requests, queue: queue, token: token)
         return (MessageStream(queue: queue, token: token, filters: requests.map(\.filter)), registration)

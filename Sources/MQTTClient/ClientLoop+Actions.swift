@@ -22,9 +22,9 @@ extension ClientLoop {
             let consumers = deliver(message, index: index)
             slots[index]!.session.messageDelivered(ticket, consumers: consumers, now: now, actions: &actions)
         case .complete(let request, let completion):
-            resolve(index, request, .success(completion))
+            resolve(index, request, .success(completion), now: now)
         case .fail(let request, let error):
-            resolve(index, request, .failure(error))
+            resolve(index, request, .failure(error), now: now)
         case .store(let message):
             guard let store = slots[index]!.options.store else { return }
             do { try store.save(message) } catch { storeFailed(index, error, now: now) }

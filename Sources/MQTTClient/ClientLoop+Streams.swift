@@ -29,10 +29,12 @@ extension ClientLoop {
         }
     }
 
-    /// A stream stopped with messages its consumer had not finished: they are not acknowledged.
-    private mutating func abandonHandling(_ index: Int, of stream: StreamSlot, now: Instant) {
+    /// A stream stopped with messages its consumer had not finished: they are not acknowledged
+    /// (`handled` false), or it never was a real consumer and does not hold them back (true).
+    /// Called while performing actions or followed by `performPending`.
+    private mutating func finishHandling(_ index: Int, of stream: StreamSlot, handled: Bool, now: Instant) {
         for ticket in stream.handling.sorted(by: { $0.rawValue < $1.rawValue }) {
-            slots[index]!.session.messageFinished(ticket, handled: false, now: now, actions: &actions)
+            slots[index]!.session.messageFinished(ticket, handled: handled, now: now, actions: &actions)
         }
     }
 
@@ -61,7 +63,9 @@ extension ClientLoop {
     }
 
     /// The SUBSCRIBE of a stream was answered (or failed).
-    mutating func streamAcknowledged(_ index: Int, stream id: UInt64, _ result: Result<Completion, ClientError>) {
+    mutating func streamAcknowledged(
+        _ index: Int, stream id: UInt64, _ result: Result<Completion, ClientError>, now: Instant
+    ) {
         guard let position = slots[index]!.streams.firstIndex(where: { $0.id == id }) else { return }
         var outcome = result
         if case .success(.subscribed(let codes)) = result {
@@ -73,8 +77,10 @@ extension ClientLoop {
         let waiter = slots[index]!.streams[position].acknowledgementWaiter
         slots[index]!.streams[position].acknowledgementWaiter = nil
         if case .failure(let error) = outcome {
-            slots[index]!.streams[position].queue.finish(error)
-            slots[index]!.streams.remove(at: position)
+            let refused = slots[index]!.streams.remove(at: position)
+            refused.queue.finish(error)
+            // Never a consumer: what it was given before the SUBACK waits only for the others.
+            finishHandling(index, of: refused, handled: true, now: now)
         }
         waiter?.resume(returning: outcome)
     }
@@ -85,7 +91,7 @@ extension ClientLoop {
         let ended = slots[index]!.streams.remove(at: position)
         ended.queue.finish(nil)
         ended.acknowledgementWaiter?.resume(returning: .failure(.disconnected))
-        abandonHandling(index, of: ended, now: now)
+        finishHandling(index, of: ended, handled: false, now: now)
         performPending(index, now: now)
         let stillUsed = Set(slots[index]!.streams.flatMap(\.filters))
         let unused = ended.filters.filter { !stillUsed.contains($0) }
@@ -108,7 +114,7 @@ extension ClientLoop {
             }
             stream.queue.finish(error)
             stream.acknowledgementWaiter?.resume(returning: .failure(error ?? .disconnected))
-            abandonHandling(index, of: stream, now: now)
+            finishHandling(index, of: stream, handled: false, now: now)
         }
         slots[index]!.streams = kept
     }

@@ -109,7 +109,7 @@ struct ClientLoop: EventLoopHandler {
     }
 
     /// Resumes the caller of `request` (or acknowledges the stream it subscribed).
-    mutating func resolve(_ index: Int, _ request: RequestID, _ result: Result<Completion, ClientError>) {
+    mutating func resolve(_ index: Int, _ request: RequestID, _ result: Result<Completion, ClientError>, now: Instant) {
         if var batch = slots[index]!.batches[request.rawValue] {
             batch.remaining -= 1
             if case .failure(let error) = result, batch.failure == nil { batch.failure = error }
@@ -121,7 +121,7 @@ struct ClientLoop: EventLoopHandler {
             let outcome: Result<Completion, ClientError> = batch.failure.map { .failure($0) } ?? .success(.published)
             slots[index]!.waiters.removeValue(forKey: request.rawValue)?.resume(returning: outcome)
         } else if let streamID = slots[index]!.streamRequests.removeValue(forKey: request.rawValue) {
-            streamAcknowledged(index, stream: streamID, result)
+            streamAcknowledged(index, stream: streamID, result, now: now)
         } else if let waiter = slots[index]!.waiters.removeValue(forKey: request.rawValue) {
             waiter.resume(returning: result)
         }

@@ -43,9 +43,10 @@ struct PendingAcknowledgements: Sendable {
 
     var isEmpty: Bool { head == entries.count }
 
-    /// Whether `packetID` names a message still being handled: a resend of it is not new.
+    /// Whether `packetID` names a message still being handled: a resend of it is not new. An
+    /// abandoned one is not: its resend must be delivered again.
     func isHandling(_ packetID: PacketID) -> Bool {
-        entries[head...].contains { $0.packetID == packetID }
+        entries[head...].contains { $0.packetID == packetID && !$0.abandoned }
     }
 
     /// Records a delivered message; its answer waits until `settled`.

@@ -27,14 +27,19 @@ final class MessageQueue: Sendable {
     let highWaterMark: Int
     private let onDrained: @Sendable () -> Void
     private let onHandled: @Sendable (HandlingTicket) -> Void
+    private let onCancelled: @Sendable () -> Void
 
+    /// `onCancelled` runs once, when the consuming task is cancelled: the stream is over then,
+    /// even if the `MessageStream` itself is still referenced.
     init(
         highWaterMark: Int, onDrained: @escaping @Sendable () -> Void,
-        onHandled: @escaping @Sendable (HandlingTicket) -> Void = { _ in }
+        onHandled: @escaping @Sendable (HandlingTicket) -> Void = { _ in },
+        onCancelled: @escaping @Sendable () -> Void = {}
     ) {
         self.highWaterMark = max(1, highWaterMark)
         self.onDrained = onDrained
         self.onHandled = onHandled
+        self.onCancelled = onCancelled
     }
 
     /// The consumer moved past a message held for `InboundAcknowledgement.afterHandling`.
@@ -101,12 +106,14 @@ final class MessageQueue: Sendable {
                     if ready { continuation.resume() }
                 }
             } onCancel: {
-                let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                let (waiter, first) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Bool) in
+                    let first = !state.cancelled
                     state.cancelled = true
                     defer { state.waiter = nil }
-                    return state.waiter
+                    return (state.waiter, first)
                 }
                 waiter?.resume()
+                if first { onCancelled() }
             }
         }
     }

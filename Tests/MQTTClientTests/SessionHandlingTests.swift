@@ -161,6 +161,26 @@ struct SessionHandlingTests {
         #expect(Self.deliver(publishPacket("in", "new", qos: .atLeastOnce, id: 2), to: &harness) != nil)
     }
 
+    @Test("An abandoned message waiting behind an unfinished one is delivered again when resent")
+    func abandonedBehindUnfinishedIsDeliveredWhenResent() throws {
+        var harness = Self.harness(cleanSession: false)
+        harness.connect()
+        let first = try #require(Self.deliver(publishPacket("in", "1", qos: .atLeastOnce, id: 1), to: &harness))
+        let second = try #require(Self.deliver(publishPacket("in", "2", qos: .atLeastOnce, id: 2), to: &harness))
+        #expect(Self.finish(second, handled: false, in: &harness).isEmpty)
+        _ = harness.loseConnection()
+        harness.advance(by: .seconds(30))
+        _ = harness.tick()
+        _ = harness.run { session, now, actions in session.transportConnected(now: now, actions: &actions) }
+        _ = harness.receive(.connAck(ConnAck(sessionPresent: true, returnCode: .accepted)))
+        // The broker resends both [MQTT-4.4.0-1]: the first is still being handled, the second is new work.
+        #expect(harness.receive(.publish(publishPacket("in", "1", qos: .atLeastOnce, id: 1, dup: true))).isEmpty)
+        let again = try #require(
+            Self.deliver(publishPacket("in", "2", qos: .atLeastOnce, id: 2, dup: true), to: &harness))
+        #expect(Self.finish(first, in: &harness) == [.send(.pubAck(PubAck(packetID: 1)))])
+        #expect(Self.finish(again, in: &harness) == [.send(.pubAck(PubAck(packetID: 2)))])
+    }
+
     @Test("QoS 0 needs no answer and is delivered as before")
     func qos0IsUnchanged() {
         var harness = Self.harness()
