@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "starling-pub", targets: ["starling-pub"]),
         .executable(name: "starling-sub", targets: ["starling-sub"]),
         .executable(name: "starling-bench", targets: ["starling-bench"]),
+        .executable(name: "starling-core-bench", targets: ["starling-core-bench"]),
         .executable(name: "shop", targets: ["shop"]),
     ],
     targets: [
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "OrderPipeline"),
         .executableTarget(name: "starling", dependencies: ["MQTTBroker"]),
         .executableTarget(name: "starling-bench", dependencies: ["Reactor", "MQTTCodec"]),
+        .executableTarget(name: "starling-core-bench", dependencies: ["MQTTBroker", "MQTTCodec", "Reactor"]),
         .target(name: "MQTTClient", dependencies: ["MQTTCodec", "Reactor"]),
         .target(name: "MQTTCommandLine", dependencies: ["MQTTClient", "MQTTCodec", "Reactor"]),
         .executableTarget(name: "starling-pub", dependencies: ["MQTTCommandLine"]),

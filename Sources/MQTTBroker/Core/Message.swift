@@ -70,8 +70,9 @@ public final class Message: Sendable {
         return 1 + ByteBuffer.remainingLengthSize(remaining) + remaining
     }
 
-    /// Appends this message as a PUBLISH with the given delivery flags.
-    func writePublish(into out: inout ByteBuffer, qos: QoS, packetID: PacketID?, retain: Bool, dup: Bool) {
+    /// Appends this message as a PUBLISH with the given delivery flags: a copy of the frame encoded
+    /// once, with the flags and packet identifier patched in.
+    public func writePublish(into out: inout ByteBuffer, qos: QoS, packetID: PacketID?, retain: Bool, dup: Bool) {
         let flags: UInt8 = (dup ? 0x08 : 0) | qos.rawValue << 1 | (retain ? 0x01 : 0)
         out.reserveWritableCapacity(encodedSize(qos: qos))
         frame.withReadableBytes { bytes in
