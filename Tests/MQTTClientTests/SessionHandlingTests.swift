@@ -120,10 +120,7 @@ struct SessionHandlingTests {
         let message = publishPacket("in", "m", qos: .atLeastOnce, id: 8)
         let ticket = try #require(Self.deliver(message, to: &harness))
         _ = harness.loseConnection()
-        harness.advance(by: .seconds(30))
-        _ = harness.tick()
-        _ = harness.run { session, now, actions in session.transportConnected(now: now, actions: &actions) }
-        #expect(harness.receive(.connAck(ConnAck(sessionPresent: true, returnCode: .accepted))).isEmpty)
+        #expect(harness.reconnect(sessionPresent: true).isEmpty)
         var again = message
         again.dup = true
         #expect(harness.receive(.publish(again)).isEmpty)
@@ -137,12 +134,7 @@ struct SessionHandlingTests {
         let ticket = try #require(Self.deliver(publishPacket("in", "m", qos: .atLeastOnce, id: 2), to: &harness))
         _ = harness.loseConnection()
         #expect(Self.finish(ticket, in: &harness).isEmpty)
-        harness.advance(by: .seconds(30))
-        _ = harness.tick()
-        _ = harness.run { session, now, actions in session.transportConnected(now: now, actions: &actions) }
-        #expect(
-            sentPackets(harness.receive(.connAck(ConnAck(sessionPresent: true, returnCode: .accepted))))
-                == [.pubAck(PubAck(packetID: 2))])
+        #expect(sentPackets(harness.reconnect(sessionPresent: true)) == [.pubAck(PubAck(packetID: 2))])
     }
 
     @Test("Handled while the connection was down: not answered when the broker lost the session")
@@ -152,10 +144,7 @@ struct SessionHandlingTests {
         let ticket = try #require(Self.deliver(publishPacket("in", "m", qos: .atLeastOnce, id: 2), to: &harness))
         _ = harness.loseConnection()
         #expect(Self.finish(ticket, in: &harness).isEmpty)
-        harness.advance(by: .seconds(30))
-        _ = harness.tick()
-        _ = harness.run { session, now, actions in session.transportConnected(now: now, actions: &actions) }
-        let actions = harness.receive(.connAck(ConnAck(sessionPresent: false, returnCode: .accepted)))
+        let actions = harness.reconnect(sessionPresent: false)
         #expect(!sentPackets(actions).contains(.pubAck(PubAck(packetID: 2))))
         // The identifier may now name a new message, which is delivered.
         #expect(Self.deliver(publishPacket("in", "new", qos: .atLeastOnce, id: 2), to: &harness) != nil)
@@ -169,10 +158,7 @@ struct SessionHandlingTests {
         let second = try #require(Self.deliver(publishPacket("in", "2", qos: .atLeastOnce, id: 2), to: &harness))
         #expect(Self.finish(second, handled: false, in: &harness).isEmpty)
         _ = harness.loseConnection()
-        harness.advance(by: .seconds(30))
-        _ = harness.tick()
-        _ = harness.run { session, now, actions in session.transportConnected(now: now, actions: &actions) }
-        _ = harness.receive(.connAck(ConnAck(sessionPresent: true, returnCode: .accepted)))
+        _ = harness.reconnect(sessionPresent: true)
         // The broker resends both [MQTT-4.4.0-1]: the first is still being handled, the second is new work.
         #expect(harness.receive(.publish(publishPacket("in", "1", qos: .atLeastOnce, id: 1, dup: true))).isEmpty)
         let again = try #require(

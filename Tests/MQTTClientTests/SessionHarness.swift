@@ -62,6 +62,15 @@ struct SessionHarness {
     mutating func loseConnection(_ error: ClientError = .closedByBroker) -> [ClientAction] {
         run { session, now, actions in session.transportClosed(error, now: now, actions: &actions) }
     }
+
+    /// After `loseConnection`: waits out the backoff, reconnects and answers CONNACK; returns the
+    /// actions of the CONNACK.
+    mutating func reconnect(sessionPresent: Bool) -> [ClientAction] {
+        advance(by: .seconds(30))
+        _ = tick()
+        _ = run { session, now, actions in session.transportConnected(now: now, actions: &actions) }
+        return receive(.connAck(ConnAck(sessionPresent: sessionPresent, returnCode: .accepted)))
+    }
 }
 
 /// The packets among `actions`, in order.
