@@ -16,6 +16,8 @@ struct ShopDemo {
     let output: ShopOutput
     /// SIGINT and SIGTERM; the first one stops the customer, and so the demo.
     var signals: @Sendable () -> AsyncStream<Int32> = ProcessSignals.first
+    /// How long the agents may take to subscribe before the demo gives up.
+    var subscribeTimeout: Duration = .seconds(10)
 
     func run() async throws -> Int32 {
         let server = try BrokerServer(
@@ -71,7 +73,7 @@ struct ShopDemo {
     }
 
     private func waitUntilSubscribed(_ agents: [any ShopAgent]) async throws {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        let deadline = ContinuousClock.now.advanced(by: subscribeTimeout)
         while !agents.allSatisfy(\.isSubscribed) {
             guard ContinuousClock.now < deadline else { throw ShopDemoError.agentsNotSubscribed }
             try await Task.sleep(for: .milliseconds(10))
@@ -83,7 +85,7 @@ struct ShopDemo {
 enum ShopDemoError: Error, CustomStringConvertible {
     case agentsNotSubscribed
 
-    var description: String { "the agents were not subscribed within 10 seconds" }
+    var description: String { "the agents were not subscribed in time" }
 }
 
 /// An agent runner, whatever its rule.

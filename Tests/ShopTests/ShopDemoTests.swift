@@ -12,11 +12,14 @@ import Testing
     options.count = 3
     options.rate = 100
     options.workTime = .zero
-    options.timeout = .seconds(5)
     let lines = Mutex<[String]>([])
     let output = ShopOutput(
         report: { line in lines.withLock { $0.append(line) } }, error: { line in lines.withLock { $0.append(line) } })
-    let demo = ShopDemo(options: options, output: output, signals: { AsyncStream { _ in } })
+    // Generous bounds: the tests run in parallel, and synchronous wire tests can hold the two
+    // cooperative threads of a 2-core machine for seconds.
+    options.timeout = .seconds(30)
+    let demo = ShopDemo(
+        options: options, output: output, signals: { AsyncStream { _ in } }, subscribeTimeout: .seconds(60))
     let status = try await demo.run()
     let printed = lines.withLock { $0 }
     #expect(status == 0)

@@ -79,7 +79,9 @@ final class ShopUnderTest: Sendable {
     func placeOrders(_ count: Int, rate: Double = 2_000) async throws -> LedgerSummary {
         let customerID = try CustomerID("c-1")
         let plan = CustomerPlan(
-            customerID: customerID, count: count, rate: rate, timeout: .seconds(5)
+            // Generous: a passing run never waits for it, and parallel synchronous tests can hold
+            // the cooperative threads of a 2-core machine for seconds.
+            customerID: customerID, count: count, rate: rate, timeout: .seconds(30)
         ) { index, time in Self.order(index, customer: customerID, at: time) }
         let customer = try CustomerRunner(
             plan: plan, clientOptions: ClientOptions(host: "127.0.0.1", port: broker.port, clientID: "customer"),
@@ -117,7 +119,7 @@ final class ShopUnderTest: Sendable {
             } catch {}
         }
         let running = agents.map { agent in Task { _ = try? await agent.run() } }
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
         while !agents.allSatisfy(\.isSubscribed) {
             guard ContinuousClock.now < deadline else { throw ShopTestError.agentsNotSubscribed }
             try await Task.sleep(for: .milliseconds(10))
@@ -135,6 +137,7 @@ final class ShopUnderTest: Sendable {
 
 enum ShopTestError: Error {
     case agentsNotSubscribed
+    case packagingNeverReachedTheRestartPoint
 }
 
 extension Client {
@@ -164,7 +167,11 @@ struct ShopRestartTests {
     @Test func anAgentRestartedWithTheSameClientIDLosesNoOrder() async throws {
         try await withShop(packagingReplicas: 1) { shop in
             let replacement = Task {
-                while shop.packaging[0].handledCount < 200 { try await Task.sleep(for: .milliseconds(1)) }
+                let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+                while shop.packaging[0].handledCount < 200 {
+                    guard ContinuousClock.now < deadline else { throw ShopTestError.packagingNeverReachedTheRestartPoint }
+                    try await Task.sleep(for: .milliseconds(1))
+                }
                 await shop.packaging[0].stop()
                 try await Task.sleep(for: .milliseconds(100))
                 let again = try AgentRunner(
