@@ -254,6 +254,31 @@ extension BrokerLoop {
         }
     }
 
+    /// How long a stopping loop waits for the others to say they are drained.
+    static let drainLimit = Duration.seconds(2)
+
+    /// A stop was asked for: stop accepting and reading. The pass ends with this loop's last
+    /// forwards posted and then `.drained` to every other loop (`finishStopping`).
+    mutating func beginStopping(now: Instant) {
+        guard stoppingSince == nil, !isStopped else { return }
+        stoppingSince = now
+        for listener in listeners { poller.unregister(listener) }
+    }
+
+    /// At the end of a stopping pass: announce this loop drained (after its forwards, so they
+    /// arrive first), and stop once every other loop has done the same, or after `drainLimit`.
+    /// Returns when to look again.
+    mutating func finishStopping(since: Instant, now: Instant) -> Instant? {
+        if !drainedAnnounced {
+            drainedAnnounced = true
+            for target in mailboxes.indices where target != index { mailboxes[target].post(.drained) }
+        }
+        let deadline = since + Self.drainLimit
+        guard drainedPeers >= mailboxes.count - 1 || now >= deadline else { return deadline }
+        stop()
+        return nil
+    }
+
     /// Closes every connection (wills published, persistent sessions kept), flushes, and stops.
     mutating func stop() {
         guard !isStopped else { return }
@@ -263,7 +288,7 @@ extension BrokerLoop {
         dirty.removeAll(keepingCapacity: true)
         for slot in slots.indices { closeSocket(slot) }
         counters.flush(into: context.statistics)
-        for listener in listeners { poller.unregister(listener) }
+        if stoppingSince == nil { for listener in listeners { poller.unregister(listener) } }
         if let signals { poller.unregister(signals) }
         isStopped = true
     }

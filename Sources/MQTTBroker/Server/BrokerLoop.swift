@@ -43,6 +43,11 @@ struct BrokerLoop: EventLoopHandler {
     /// loop until then, so a level-triggered listener cannot spin the loop.
     var acceptingPausedUntil: Instant?
     var isStopped = false
+    /// Set when a stop was asked for: the loop reads and accepts nothing more, and closes once every
+    /// other loop has said it is drained (or after `drainLimit`).
+    var stoppingSince: Instant?
+    var drainedAnnounced = false
+    var drainedPeers = 0
 
     init(
         index: Int, context: BrokerContext, poller: Poller, mailboxes: [Mailbox<LoopJob>], listeners: [TCPListener],
@@ -78,7 +83,8 @@ struct BrokerLoop: EventLoopHandler {
             let id = ConnectionID(token: token)
             guard let slot = liveSlot(id) else { return }
             if events.isWritable { flush(slot) }
-            if events.isReadable, liveSlot(id) != nil { read(id, slot: slot, now: now) }
+            // While stopping, input waits: only what was already accepted is delivered.
+            if events.isReadable, stoppingSince == nil, liveSlot(id) != nil { read(id, slot: slot, now: now) }
         }
     }
 
@@ -95,7 +101,9 @@ struct BrokerLoop: EventLoopHandler {
             case .forwardShared(let message, let delivery):
                 shard.deliverShared(message, delivery, actions: &actions)
             case .stop:
-                stop()
+                beginStopping(now: now)
+            case .drained:
+                drainedPeers += 1
             }
             performActions()
         }
@@ -119,6 +127,9 @@ struct BrokerLoop: EventLoopHandler {
         for target in outboxes.indices where !outboxes[target].isEmpty {
             mailboxes[target].post(contentsOf: &outboxes[target])
         }
+        if let since = stoppingSince {
+            return finishStopping(since: since, now: now)
+        }
         guard !isStopped else { return nil }
         return min(nextTimeoutCheck, systemTopics?.nextPublication ?? nextTimeoutCheck)
     }
@@ -133,7 +144,7 @@ struct BrokerLoop: EventLoopHandler {
     }
 
     private mutating func resumeAcceptingIfDue(now: Instant) {
-        guard let until = acceptingPausedUntil, now >= until else { return }
+        guard let until = acceptingPausedUntil, now >= until, stoppingSince == nil else { return }
         acceptingPausedUntil = nil
         for (position, listener) in listeners.enumerated() {
             try? poller.register(listener, token: listenerTokenBase | UInt64(position), interest: .exclusiveAccept)

@@ -10,6 +10,10 @@ enum LoopJob: Sendable {
     case forward(Message)
     /// One shared-subscription delivery for a session of the receiving loop.
     case forwardShared(Message, SharedDelivery)
-    /// Close every connection and stop.
+    /// Stop: take no more input, let what other loops already forwarded arrive, then close every
+    /// connection.
     case stop
+    /// The sending loop takes no more input: nothing it forwards comes after this (a mailbox keeps
+    /// each poster's order).
+    case drained
 }
