@@ -221,13 +221,13 @@ extension BrokerLoop {
             }
             if slots[slot].writeArmed {
                 slots[slot].writeArmed = false
-                try? poller.modify(socket, token: id.token, interest: .readable)
+                try? poller.modify(socket, token: id.token, interest: readInterest)
             }
         } else if slots[slot].closeAfterFlush {
             closeSocket(slot)  // a peer that does not read is not waited for
         } else if !slots[slot].writeArmed {
             slots[slot].writeArmed = true
-            try? poller.modify(socket, token: id.token, interest: [.readable, .writable])
+            try? poller.modify(socket, token: id.token, interest: readInterest.union(.writable))
         }
     }
 
@@ -263,7 +263,16 @@ extension BrokerLoop {
         guard stoppingSince == nil, !isStopped else { return }
         stoppingSince = now
         for listener in listeners { poller.unregister(listener) }
+        // Unread input would keep level-triggered epoll reporting it: watch writes only.
+        for slot in slots.indices {
+            guard let socket = slots[slot].socket else { continue }
+            let id = ConnectionID(slot: UInt32(slot), generation: slots[slot].generation)
+            try? poller.modify(socket, token: id.token, interest: slots[slot].writeArmed ? .writable : [])
+        }
     }
+
+    /// What a connection is watched for besides writability: input, until the loop is stopping.
+    var readInterest: Interest { stoppingSince == nil ? .readable : [] }
 
     /// At the end of a stopping pass: announce this loop drained (after its forwards, so they
     /// arrive first), and stop once every other loop has done the same, or after `drainLimit`.

@@ -174,7 +174,7 @@ struct BrokerLoop: EventLoopHandler {
         slots[slot].listener = listener
         let id = ConnectionID(slot: UInt32(slot), generation: generation)
         do {
-            try poller.register(socket, token: id.token, interest: .readable)
+            try poller.register(socket, token: id.token, interest: readInterest)
         } catch {
             log.log(.error, "Unable to watch connection from \(peer): \(error).")
             releaseSlot(slot)
