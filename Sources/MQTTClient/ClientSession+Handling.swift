@@ -12,7 +12,10 @@ extension ClientSession {
     mutating func heldPublishReceived(_ publish: Publish, now: Instant, actions: inout [ClientAction]) {
         let id = publish.packetID!
         if publish.qos == .exactlyOnce, awaitingRelease.contains(id) {
-            send(.pubRec(PubRec(packetID: id)), now: now, actions: &actions)
+            // Answered before; the new PUBREC still queues behind the answers held for earlier PUBLISHes.
+            let ticket = heldAcknowledgements!.add(id, qos: .exactlyOnce)
+            heldAcknowledgements!.delivered(ticket, consumers: 0)
+            sendSettledAcknowledgements(now: now, actions: &actions)
             return
         }
         guard !heldAcknowledgements!.isHandling(id) else { return }

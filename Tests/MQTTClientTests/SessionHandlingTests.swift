@@ -167,6 +167,22 @@ struct SessionHandlingTests {
         #expect(Self.finish(again, in: &harness) == [.send(.pubAck(PubAck(packetID: 2)))])
     }
 
+    @Test("A resent QoS 2 PUBLISH already answered waits behind earlier held answers [MQTT-4.6.0-3]")
+    func repeatedPubRecKeepsArrivalOrder() throws {
+        var harness = Self.harness()
+        harness.connect()
+        let answered = try #require(Self.deliver(publishPacket("in", "a", qos: .exactlyOnce, id: 5), to: &harness))
+        #expect(Self.finish(answered, in: &harness) == [.send(.pubRec(PubRec(packetID: 5)))])
+        let held = try #require(Self.deliver(publishPacket("in", "b", qos: .atLeastOnce, id: 6), to: &harness))
+        var again = publishPacket("in", "a", qos: .exactlyOnce, id: 5)
+        again.dup = true
+        #expect(harness.receive(.publish(again)).isEmpty, "behind the held PUBACK of 6")
+        #expect(
+            Self.finish(held, in: &harness) == [
+                .send(.pubAck(PubAck(packetID: 6))), .send(.pubRec(PubRec(packetID: 5))),
+            ])
+    }
+
     @Test("QoS 0 needs no answer and is delivered as before")
     func qos0IsUnchanged() {
         var harness = Self.harness()
