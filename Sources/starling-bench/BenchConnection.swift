@@ -24,9 +24,9 @@ struct BenchConnection {
     var socket: Socket?
     var state = State.idle
     /// A partial packet carried over to the next read.
-    var input = ByteBuffer.sharedEmpty
+    var input = ByteBuffer()
     /// Bytes waiting to be written, flushed once per pass.
-    var output = ByteBuffer.sharedEmpty
+    var output = ByteBuffer()
     /// EPOLLOUT is armed because the kernel did not take everything; publishers add nothing more
     /// until it drains.
     var writeArmed = false
@@ -76,10 +76,4 @@ final class PacketIDTable {
         get { Stage(rawValue: stages[Int(id)]) ?? .free }
         set { stages[Int(id)] = newValue.rawValue }
     }
-}
-
-extension ByteBuffer {
-    /// An empty buffer shared by every idle connection: the first write reallocates (copy on
-    /// write), so ten thousand idle connections cost no buffers.
-    static let sharedEmpty = ByteBuffer(capacity: 0)
 }

@@ -77,7 +77,7 @@ extension LoadGenerator {
     mutating func read(_ index: Int, now: Instant) {
         guard let socket = connections[index].socket else { return }
         let carriesTail = connections[index].input.readableBytes > 0
-        var buffer = ByteBuffer.sharedEmpty
+        var buffer = ByteBuffer()
         if carriesTail {
             swap(&buffer, &connections[index].input)
         } else {
@@ -98,7 +98,7 @@ extension LoadGenerator {
         }
         if carriesTail {
             if buffer.readableBytes == 0 {
-                connections[index].input = .sharedEmpty
+                connections[index].input = ByteBuffer()
             } else {
                 buffer.discardReadBytes()
                 swap(&buffer, &connections[index].input)

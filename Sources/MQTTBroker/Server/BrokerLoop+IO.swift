@@ -38,12 +38,10 @@ extension BrokerLoop {
     mutating func read(_ id: ConnectionID, slot: Int, now: Instant) {
         guard let socket = slots[slot].socket else { return }
         let carriesTail = slots[slot].input.readableBytes > 0
-        var buffer: ByteBuffer
+        var buffer = ByteBuffer()  // empty buffers share one storage: nothing allocated
         if carriesTail {
-            buffer = ByteBuffer(capacity: 0)
             swap(&buffer, &slots[slot].input)
         } else {
-            buffer = ByteBuffer(capacity: 0)
             swap(&buffer, &readBuffer)
             buffer.clear()
         }
