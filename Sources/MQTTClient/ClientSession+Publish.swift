@@ -35,21 +35,12 @@ extension ClientSession {
 
     /// Sends queued messages while the in-flight window has room, oldest first.
     mutating func fillWindow(now: Instant, actions: inout [ClientAction]) {
-        while waitingHead < waiting.count && inFlightCount < maximumInFlight {
-            let id = waiting[waitingHead]
-            waitingHead += 1
+        while inFlightCount < maximumInFlight, let id = waiting.popFirst() {
             guard var flow = flows[id], flow.stage == .queued else { continue }
             flow.stage = flow.sentStage
             flows[id] = flow
             inFlightCount += 1
             send(.publish(flow.publish), now: now, actions: &actions)
-        }
-        if waitingHead == waiting.count {
-            waiting.removeAll(keepingCapacity: true)
-            waitingHead = 0
-        } else if waitingHead > 1024 && waitingHead > waiting.count / 2 {
-            waiting.removeFirst(waitingHead)
-            waitingHead = 0
         }
     }
 

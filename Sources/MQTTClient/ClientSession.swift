@@ -41,8 +41,7 @@ public struct ClientSession: Sendable {
     /// Outbound QoS 1/2 messages not yet acknowledged, by packet identifier.
     var flows: [PacketID: OutboundFlow] = [:]
     /// Identifiers of flows waiting for room in the in-flight window, oldest first.
-    var waiting: [PacketID] = []
-    var waitingHead = 0
+    var waiting = RingBuffer<PacketID>()
     var inFlightCount = 0
     /// Inbound QoS 2 messages delivered and answered with PUBREC, until PUBREL [MQTT-4.3.3-2].
     var awaitingRelease: Set<PacketID> = []
@@ -224,8 +223,7 @@ public struct ClientSession: Sendable {
             if let request = pending.request { actions.append(.fail(request, failure)) }
         }
         flows = [:]
-        waiting = []
-        waitingHead = 0
+        waiting.removeAll()
         inFlightCount = 0
         awaitingRelease = []
         heldAcknowledgements?.removeAll()

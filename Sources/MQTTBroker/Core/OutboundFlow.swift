@@ -11,6 +11,7 @@
 // Mosquitto.
 
 import MQTTCodec
+import Reactor
 
 /// One message waiting for, or in, the in-flight window.
 struct PendingDelivery {
