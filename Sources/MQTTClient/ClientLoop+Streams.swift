@@ -46,17 +46,15 @@ extension ClientLoop {
             slots[index]!.streams[position].pending.removeAll(keepingCapacity: true)
             if slots[index]!.streams[position].queue.append(batch) { mustPause = true }
         }
-        guard mustPause, !slots[index]!.readPaused else { return }
-        slots[index]!.readPaused = true
+        guard mustPause, !slots[index]!.session.readingPaused else { return }
         slots[index]!.session.readingPaused(now: now)
         do { try updateInterest(index) } catch { closeSocket(index, flushFirst: false) }
     }
 
     /// A consumer took its batch: read again once no stream holds the producer back.
     mutating func resumeReadingIfDrained(_ index: Int, now: Instant) {
-        guard slots[index]!.readPaused else { return }
+        guard slots[index]!.session.readingPaused else { return }
         guard !slots[index]!.streams.contains(where: { $0.queue.isHoldingProducer }) else { return }
-        slots[index]!.readPaused = false
         slots[index]!.session.readingResumed(now: now)
         touch(index)
         do { try updateInterest(index) } catch { closeSocket(index, flushFirst: false) }

@@ -68,11 +68,9 @@ public struct ClientSession: Sendable {
         jitter = JitterSource(seed: randomSeed)
         if options.acknowledgement == .afterHandling { heldAcknowledgements = PendingAcknowledgements() }
         for stored in restored.sorted(by: { $0.sequence < $1.sequence }) {
-            let stage: OutboundFlow.Stage =
-                stored.released
-                ? .awaitingPubComp : stored.publish.qos == .atLeastOnce ? .awaitingPubAck : .awaitingPubRec
-            flows[stored.packetID] = OutboundFlow(
-                publish: stored.publish, stage: stage, request: nil, sequence: stored.sequence)
+            var flow = OutboundFlow(publish: stored.publish, stage: .queued, request: nil, sequence: stored.sequence)
+            flow.stage = stored.released ? .awaitingPubComp : flow.sentStage
+            flows[stored.packetID] = flow
             inFlightCount += 1
             nextSequence = max(nextSequence, stored.sequence + 1)
             nextPacketID = stored.packetID.next

@@ -17,7 +17,6 @@ struct ClientSlot {
     var isConnecting = false
     var writeArmed = false
     /// A stream is at its high-water mark: the socket is not read.
-    var readPaused = false
     var isTouched = false
     var input = ByteBuffer(capacity: 0)
     var output = ByteBuffer(capacity: 0)
@@ -47,7 +46,7 @@ struct ClientSlot {
     /// The epoll interest this connection needs now.
     var interest: Interest {
         if isConnecting { return .writable }
-        var interest: Interest = readPaused ? [] : .readable
+        var interest: Interest = session.readingPaused ? [] : .readable
         if writeArmed { interest.formUnion(.writable) }
         return interest
     }
