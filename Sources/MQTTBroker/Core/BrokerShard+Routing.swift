@@ -41,6 +41,11 @@ extension BrokerShard {
         matches.removeAll(keepingCapacity: true)
         message.withTopicBytes { tree.match(topicBytes: $0, into: &matches) }
         guard !matches.isEmpty else { return }
+        // Normal forwarding clears RETAIN [MQTT-3.3.1-9].
+        if matches.count == 1 {  // one subscription: nothing to deduplicate
+            deliver(message, toSession: matches[0].0, grantedQoS: matches[0].1, retain: false, actions: &actions)
+            return
+        }
         dedupeEpoch &+= 1
         if dedupeEpoch == 0 {
             for index in dedupeSeen.indices { dedupeSeen[index] = 0 }
@@ -58,7 +63,6 @@ extension BrokerShard {
             }
         }
         for slot in dedupeOrder {
-            // Normal forwarding clears RETAIN [MQTT-3.3.1-9].
             deliver(message, toSession: slot, grantedQoS: dedupeQoS[Int(slot)], retain: false, actions: &actions)
         }
     }

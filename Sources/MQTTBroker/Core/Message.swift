@@ -15,6 +15,8 @@ public final class Message: Sendable {
     let frame: ByteBuffer
     /// Offset of the topic length field in `frame`.
     private let topicFieldOffset: Int
+    /// The topic's length in bytes, as the frame says: kept so no delivery has to read it back.
+    private let topicLength: Int
     public let qos: QoS
     public let retain: Bool
 
@@ -29,16 +31,13 @@ public final class Message: Sendable {
         frame.writeBuffer(payload)
         self.frame = frame
         self.topicFieldOffset = headerLength
+        self.topicLength = topic.bytes.readableBytes
         self.qos = qos
         self.retain = retain
     }
 
     public convenience init(_ publish: Publish) {
         self.init(topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain)
-    }
-
-    private var topicLength: Int {
-        Int(frame.peekInteger(at: topicFieldOffset)!) << 8 | Int(frame.peekInteger(at: topicFieldOffset + 1)!)
     }
 
     /// The topic, as a slice of the stored frame.

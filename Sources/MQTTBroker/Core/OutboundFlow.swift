@@ -98,8 +98,8 @@ struct OutboundFlow {
     /// without a packet identifier).
     mutating func releaseQueued(into sends: inout [(PacketID?, PendingDelivery)]) {
         guard !queue.isEmpty else { return }
-        while let next = queue.first, next.qos == .atMostOnce || !windowIsFull {
-            _ = queue.popFirst()
+        while let head = queue.first?.qos, head == .atMostOnce || !windowIsFull {
+            let next = queue.popFirst()!
             queuedBytes -= next.message.payloadLength
             sends.append((next.qos == .atMostOnce ? nil : start(next), next))
         }
