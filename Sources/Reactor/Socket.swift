@@ -41,16 +41,18 @@ public struct Socket: Sendable, Hashable {
     }
 
     /// Writes the readable bytes of `buffer` as far as possible and consumes what was written.
-    /// Returns true when everything was written.
+    /// Returns true when everything was written. A short write means the send buffer is full: the
+    /// rest waits for writability rather than costing another `send` that would get EAGAIN.
     public func flush(_ buffer: inout ByteBuffer) throws(SystemError) -> Bool {
-        while buffer.readableBytes > 0 {
-            let result = try buffer.withReadableBytes { (bytes) throws(SystemError) in try write(bytes) }
-            switch result {
-            case .done(let count): buffer.moveReaderIndex(forwardBy: count)
-            case .wouldBlock: return false
-            }
+        guard buffer.readableBytes > 0 else { return true }
+        let result = try buffer.withReadableBytes { (bytes) throws(SystemError) in try write(bytes) }
+        switch result {
+        case .done(let count):
+            buffer.moveReaderIndex(forwardBy: count)
+            return buffer.readableBytes == 0
+        case .wouldBlock:
+            return false
         }
-        return true
     }
 
     /// Turns Nagle's algorithm off: MQTT packets are small and latency matters.
