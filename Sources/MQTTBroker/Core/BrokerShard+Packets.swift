@@ -52,10 +52,17 @@ extension BrokerShard {
         close(id, reason: .malformedPacket(error), actions: &actions)
     }
 
+    /// Adds what this shard counted since the last call to the broker's statistics.
+    public mutating func flushStatistics() {
+        guard publishesReceived > 0 else { return }
+        context.statistics.publishReceived.increment(by: publishesReceived)
+        publishesReceived = 0
+    }
+
     // MARK: Inbound PUBLISH
 
     private mutating func handlePublish(_ publish: Publish, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]) {
-        context.statistics.publishReceived.increment()
+        publishesReceived += 1
         if publish.retain && !limits.retainAvailable {
             close(id, reason: .protocolViolation(.retainNotAvailable), actions: &actions)
             return

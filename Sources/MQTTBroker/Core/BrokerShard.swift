@@ -40,6 +40,9 @@ public struct BrokerShard {
 
     // Scratch space reused across calls so the publish path does not allocate.
     var matches: [(Int32, QoS)] = []
+    /// PUBLISH packets received since `flushStatistics`: added to the shared atomic once per loop
+    /// pass, not once per message from every loop.
+    var publishesReceived = 0
     var sharedDeliveries: [SharedDelivery] = []
     var releases: [(PacketID?, PendingDelivery)] = []
     var dedupeEpoch: UInt32 = 0

@@ -295,6 +295,7 @@ extension BrokerLoop {
         dirty.removeAll(keepingCapacity: true)
         for slot in slots.indices { closeSocket(slot) }
         counters.flush(into: context.statistics)
+        shard.flushStatistics()
         if stoppingSince == nil { for listener in listeners { poller.unregister(listener) } }
         if let signals { poller.unregister(signals) }
         isStopped = true

@@ -124,6 +124,7 @@ struct BrokerLoop: EventLoopHandler {
         for slot in dirty { flush(Int(slot)) }
         dirty.removeAll(keepingCapacity: true)
         counters.flush(into: context.statistics)
+        shard.flushStatistics()
         for target in outboxes.indices where !outboxes[target].isEmpty {
             mailboxes[target].post(contentsOf: &outboxes[target])
         }

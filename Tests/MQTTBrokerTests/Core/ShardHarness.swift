@@ -44,6 +44,7 @@ struct ShardHarness {
     mutating func send(_ packet: Packet, on id: ConnectionID) -> [BrokerAction] {
         var actions: [BrokerAction] = []
         shards[shard(of: id)].received(packet, on: id, now: now, actions: &actions)
+        shards[shard(of: id)].flushStatistics()  // as the loop does at the end of each pass
         return actions
     }
 
