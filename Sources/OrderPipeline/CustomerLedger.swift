@@ -184,6 +184,9 @@ public struct LedgerSummary: Sendable, Hashable {
     /// Orders not settled yet.
     public var pending: Int { placed - delivered - rejected - timedOut }
 
+    /// The customer's exit status: 0 when every order was answered in time, else 1.
+    public var exitStatus: Int32 { timedOut == 0 && pending == 0 ? 0 : 1 }
+
     /// For example `[CUSTOMER] 20 orders: 18 delivered, 1 rejected, 1 timed out; delivery latency
     /// p50 812.3 ms, p90 950.0 ms, p99 1003.2 ms, max 1003.2 ms`.
     public var line: String {

@@ -43,7 +43,7 @@ struct ShopDemo {
         watcher.cancel()
         for agent in agents { await agent.stop() }
         for task in tasks { await task.value }
-        return summary.timedOut == 0 && summary.pending == 0 ? 0 : 1
+        return summary.exitStatus
     }
 
     private func makeAgents(port: UInt16) throws -> [any ShopAgent] {

@@ -42,7 +42,7 @@ public enum ShopMain {
                 }
                 let summary = try await runner.run()
                 watcher.cancel()
-                return summary.timedOut == 0 && summary.pending == 0 ? 0 : 1
+                return summary.exitStatus
             case .demo:
                 return try await ShopDemo(options: options, output: output).run()
             }
