@@ -107,6 +107,16 @@ struct ConnectionFlags: Sendable {
         return "starling-" + String((0..<12).map { _ in alphabet.randomElement()! })
     }
 
+    /// The client's options, with `-d` packet tracing printed to `terminal`.
+    func clientOptions(tracingTo terminal: Terminal) throws(CommandLineError) -> ClientOptions {
+        var options = try clientOptions()
+        if debug {
+            let log = DebugLog(clientID: options.clientID)
+            options.trace = { trace in for line in log.lines(for: trace) { terminal.print(line) } }
+        }
+        return options
+    }
+
     /// The client's options; fails like Mosquitto for a password without a user name.
     func clientOptions() throws(CommandLineError) -> ClientOptions {
         if password != nil && username == nil && protocolVersion == .v3_1_1 {

@@ -126,11 +126,7 @@ public enum PubCommand {
     }
 
     static func makeClient(_ configuration: PubConfiguration, terminal: Terminal) throws(CommandLineError) -> Client {
-        var options = try configuration.connection.clientOptions()
-        if configuration.connection.debug {
-            let log = DebugLog(clientID: options.clientID)
-            options.trace = { trace in for line in log.lines(for: trace) { terminal.print(line) } }
-        }
+        let options = try configuration.connection.clientOptions(tracingTo: terminal)
         do { return try Client(options) } catch { throw .invalid("Error: \(error)\n") }
     }
 }

@@ -96,13 +96,9 @@ public enum SubCommand {
             return CommandLineFailure.report(error, tool: .sub)
         }
         let terminal = Terminal(quiet: configuration.connection.quiet)
-        var options: ClientOptions
-        do { options = try configuration.connection.clientOptions() } catch {
+        let options: ClientOptions
+        do { options = try configuration.connection.clientOptions(tracingTo: terminal) } catch {
             return CommandLineFailure.report(error, tool: .sub)
-        }
-        if configuration.connection.debug {
-            let log = DebugLog(clientID: options.clientID)
-            options.trace = { trace in for line in log.lines(for: trace) { terminal.print(line) } }
         }
         let client: Client
         do { client = try Client(options) } catch {
