@@ -7,14 +7,28 @@ extension ByteBuffer {
 
     /// Appends `value` as a variable byte integer of one to four bytes.
     public mutating func writeRemainingLength(_ value: Int) {
+        _ = writeWithUnsafeMutableBytes(maximum: Self.remainingLengthSize(value)) { target in
+            Self.encodeRemainingLength(value, into: target, at: 0)
+        }
+    }
+
+    /// Stores `value` as a remaining length at `offset` of `target` (which must have room for
+    /// `remainingLengthSize(value)` bytes there); returns the offset after it. For encoders that
+    /// reserve a whole packet once and fill it in place.
+    public static func encodeRemainingLength(_ value: Int, into target: UnsafeMutableRawBufferPointer, at offset: Int)
+        -> Int
+    {
         precondition(value >= 0 && value <= Self.maximumRemainingLength, "remaining length out of range")
         var value = value
+        var offset = offset
         repeat {
             var byte = UInt8(value & 0x7F)
             value >>= 7
             if value > 0 { byte |= 0x80 }
-            writeInteger(byte)
+            target[offset] = byte
+            offset += 1
         } while value > 0
+        return offset
     }
 
     /// Number of bytes `writeRemainingLength(value)` appends.

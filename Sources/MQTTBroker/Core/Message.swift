@@ -73,19 +73,29 @@ public final class Message: Sendable {
     /// once, with the flags and packet identifier patched in.
     public func writePublish(into out: inout ByteBuffer, qos: QoS, packetID: PacketID?, retain: Bool, dup: Bool) {
         let flags: UInt8 = (dup ? 0x08 : 0) | qos.rawValue << 1 | (retain ? 0x01 : 0)
-        out.reserveWritableCapacity(encodedSize(qos: qos))
+        // One reservation for the whole packet, filled in place (one uniqueness check, not one per field).
         frame.withReadableBytes { bytes in
-            if qos == .atMostOnce {
-                out.writeInteger(0x30 | flags)
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[1...]))
-                return
+            _ = out.writeWithUnsafeMutableBytes(maximum: encodedSize(qos: qos)) { target in
+                target[0] = 0x30 | flags
+                guard qos != .atMostOnce else {
+                    // QoS 0 has the stored frame's remaining length: the rest is copied as it is.
+                    UnsafeMutableRawBufferPointer(rebasing: target[1..<bytes.count])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[1...]))
+                    return bytes.count
+                }
+                let topicEnd = topicFieldOffset + 2 + topicLength
+                var offset = ByteBuffer.encodeRemainingLength(bytes.count - topicFieldOffset + 2, into: target, at: 1)
+                let topicField = UnsafeRawBufferPointer(rebasing: bytes[topicFieldOffset..<topicEnd])
+                UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + topicField.count)])
+                    .copyMemory(from: topicField)
+                offset += topicField.count
+                target[offset] = UInt8(packetID!.rawValue >> 8)
+                target[offset + 1] = UInt8(packetID!.rawValue & 0xFF)
+                offset += 2
+                let rest = UnsafeRawBufferPointer(rebasing: bytes[topicEnd...])
+                UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + rest.count)]).copyMemory(from: rest)
+                return offset + rest.count
             }
-            let topicEnd = topicFieldOffset + 2 + topicLength
-            out.writeInteger(0x30 | flags)
-            out.writeRemainingLength(bytes.count - topicFieldOffset + 2)
-            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[topicFieldOffset..<topicEnd]))
-            out.writeInteger(packetID!.rawValue)
-            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[topicEnd...]))
         }
     }
 
