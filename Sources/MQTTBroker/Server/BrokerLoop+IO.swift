@@ -42,8 +42,7 @@ extension BrokerLoop {
         if carriesTail {
             swap(&buffer, &slots[slot].input)
         } else {
-            swap(&buffer, &readBuffer)
-            buffer.clear()
+            swap(&buffer, &readBuffer)  // empty: `restoreReadBuffer` clears it on every path
         }
         let outcome: ReadOutcome
         do {

@@ -91,7 +91,7 @@ struct BrokerLoop: EventLoopHandler {
     var hasPostedWork: Bool { mailbox.hasJobs }
 
     mutating func woken(now: Instant) {
-        mailboxes[index].take(into: &jobs)
+        mailbox.take(into: &jobs)
         for job in jobs {
             switch job {
             case .adopt(let socket, let peer, let listener, let connect, let leftover):
