@@ -133,33 +133,48 @@ final class SubscriptionTree<Subscriber: Hashable> {
     }
 }
 
-/// The literal children of a trie node, keyed by a 64-bit FNV-1a hash of the level's bytes and
-/// verified against the level each entry keeps, so a lookup on the publish path hashes the level in
-/// place and allocates nothing. Two levels with the same hash (practically never) share a bucket.
+/// The literal children of a trie node, each kept with a 64-bit FNV-1a hash of its level, so a lookup
+/// on the publish path hashes the level in place, allocates nothing and compares bytes only on an
+/// equal hash. Most nodes have a handful of children and are scanned; past `scanLimit` an
+/// open-addressed index (linear probing on the same hash) finds the entry. Hashing the `UInt64` key
+/// again, as a `Dictionary` would, cost ~180 instructions per level.
 struct LiteralChildren<Child> {
-    private enum Bucket {
-        case one([UInt8], Child)
-        case several([([UInt8], Child)])
+    private struct Entry {
+        let hash: UInt64
+        let level: [UInt8]
+        let child: Child
     }
 
-    private var buckets: [UInt64: Bucket] = [:]
+    private static var scanLimit: Int { 8 }
 
-    var isEmpty: Bool { buckets.isEmpty }
+    private var entries: [Entry] = []
+    /// Slots holding an entry's position + 1 (0: empty); a power of two at most half full. Empty while
+    /// `entries` is scanned.
+    private var index: [Int32] = []
+
+    var isEmpty: Bool { entries.isEmpty }
 
     func forEachChild(_ body: (Child) -> Void) {
-        for bucket in buckets.values {
-            switch bucket {
-            case .one(_, let child): body(child)
-            case .several(let entries): for entry in entries { body(entry.1) }
-            }
-        }
+        for entry in entries { body(entry.child) }
     }
 
     func child(for level: UnsafeRawBufferPointer) -> Child? {
-        switch buckets[fnv1a64(level)] {
-        case .none: return nil
-        case .one(let stored, let child): return Self.same(stored, level) ? child : nil
-        case .several(let entries): return entries.first { Self.same($0.0, level) }?.1
+        let hash = fnv1a64(level)
+        return entries.withUnsafeBufferPointer { entries in
+            if index.isEmpty {
+                for entry in entries where entry.hash == hash && Self.same(entry.level, level) { return entry.child }
+                return nil
+            }
+            return index.withUnsafeBufferPointer { slots in
+                let mask = slots.count - 1
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slots[slot] != 0 {
+                    let entry = entries[Int(slots[slot]) - 1]
+                    if entry.hash == hash && Self.same(entry.level, level) { return entry.child }
+                    slot = (slot + 1) & mask
+                }
+                return nil
+            }
         }
     }
 
@@ -177,23 +192,44 @@ struct LiteralChildren<Child> {
         level.withUnsafeBytes { child(for: $0) }
     }
 
+    /// Adds a child for a level that has none yet.
     mutating func insert(_ child: Child, for level: [UInt8]) {
-        let hash = fnv1a64(level)
-        switch buckets[hash] {
-        case .none: buckets[hash] = .one(level, child)
-        case .one(let stored, let existing): buckets[hash] = .several([(stored, existing), (level, child)])
-        case .several(let entries): buckets[hash] = .several(entries + [(level, child)])
+        entries.append(Entry(hash: fnv1a64(level), level: level, child: child))
+        if entries.count <= Self.scanLimit {
+            return
+        }
+        if index.isEmpty || entries.count * 2 > index.count {
+            rebuildIndex()
+        } else {
+            place(entries.count - 1)
         }
     }
 
     mutating func remove(for level: [UInt8]) {
         let hash = fnv1a64(level)
-        switch buckets[hash] {
-        case .none: return
-        case .one(let stored, _): if stored == level { buckets[hash] = nil }
-        case .several(let entries):
-            let rest = entries.filter { $0.0 != level }
-            buckets[hash] = rest.count == 1 ? .one(rest[0].0, rest[0].1) : .several(rest)
+        guard let position = entries.firstIndex(where: { $0.hash == hash && $0.level == level }) else { return }
+        entries.swapAt(position, entries.count - 1)
+        entries.removeLast()
+        rebuildIndex()
+    }
+
+    /// Cold path (inserts past the scan limit and removals): sizes the index for the entries and
+    /// places every one again, or drops it when a scan will do.
+    private mutating func rebuildIndex() {
+        guard entries.count > Self.scanLimit else {
+            index = []
+            return
         }
+        var capacity = 16
+        while capacity < entries.count * 4 { capacity *= 2 }
+        index = Array(repeating: 0, count: capacity)
+        for position in entries.indices { place(position) }
+    }
+
+    private mutating func place(_ position: Int) {
+        let mask = index.count - 1
+        var slot = Int(truncatingIfNeeded: entries[position].hash) & mask
+        while index[slot] != 0 { slot = (slot + 1) & mask }
+        index[slot] = Int32(position + 1)
     }
 }

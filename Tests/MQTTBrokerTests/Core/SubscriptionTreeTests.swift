@@ -145,4 +145,35 @@ extension SubscriptionTree {
         #expect(nodesAfterEachRemoval == [4, 2, 1])
         #expect(tree.count == 0)
     }
+
+    @Test("a node with hundreds of literal children (past the scanned few) finds, adds and removes each")
+    func manyLiteralChildren() {
+        let tree = SubscriptionTree<Int>()
+        let names = (0..<300).map { "device-\($0)" }
+        for (subscriber, name) in names.enumerated() {
+            tree.insert(filter("site/\(name)/temperature"), subscriber: subscriber, qos: .atLeastOnce)
+        }
+        for (subscriber, name) in names.enumerated() {
+            #expect(tree.matches("site/\(name)/temperature").map(\.0) == [subscriber])
+        }
+        #expect(tree.matches("site/device-300/temperature").isEmpty)
+        #expect(tree.matches("site/device-1/humidity").isEmpty)
+        // Remove every even one: the rest must still be found after the entries move around.
+        for (subscriber, name) in names.enumerated() where subscriber % 2 == 0 {
+            #expect(tree.remove(filter("site/\(name)/temperature"), subscriber: subscriber))
+        }
+        for (subscriber, name) in names.enumerated() {
+            let expected = subscriber % 2 == 0 ? [] : [subscriber]
+            #expect(tree.matches("site/\(name)/temperature").map(\.0) == expected)
+        }
+        // Down to a few children again: back to a plain scan, still correct.
+        for (subscriber, name) in names.enumerated() where subscriber % 2 == 1 && subscriber > 9 {
+            #expect(tree.remove(filter("site/\(name)/temperature"), subscriber: subscriber))
+        }
+        #expect(tree.count == 5)
+        for subscriber in [1, 3, 5, 7, 9] {
+            #expect(tree.matches("site/device-\(subscriber)/temperature").map(\.0) == [subscriber])
+        }
+        #expect(tree.nodeCount == 1 + 1 + 5 + 5)  // root, site, five devices, five temperatures
+    }
 }
