@@ -47,7 +47,7 @@ extension BrokerShard {
 
         actions.append(.send(id, .connAck(ConnAck(sessionPresent: sessionPresent, returnCode: .accepted))))
         if limits.logsConnectionMessages {
-            actions.append(.log(.notice, connectedLogLine(connect, clientID: clientID, peer: record.peer)))
+            actions.append(.log(.notice, connectedLogLine(connect, clientID: clientID, peer: connectionPeers[Int(id.slot)])))
         }
         if sessionPresent { resendUnacknowledged(sessionSlot: slot, on: id, actions: &actions) }
     }
@@ -98,7 +98,7 @@ extension BrokerShard {
                 let delivery = entry.delivery
                 actions.append(.deliver(id, delivery.message, qos: delivery.qos, packetID: entry.packetID, retain: delivery.retain, dup: true))
             case .awaitingPubComp:
-                actions.append(.send(id, .pubRel(PubRel(packetID: entry.packetID))))
+                actions.append(.acknowledge(id, PublishAcknowledgement(.pubRel, entry.packetID)))
             }
         }
         releaseQueued(sessionSlot: slot, actions: &actions)

@@ -25,7 +25,7 @@ extension BrokerShard {
         connections[Int(id.slot)] = nil
         guard let slot = record.session else {
             if case .peerClosed = reason {} else {
-                actions.append(.log(.notice, "Client <unknown> from \(record.peer) closed: \(reason)."))
+                actions.append(.log(.notice, "Client <unknown> from \(connectionPeers[Int(id.slot)]) closed: \(reason)."))
             }
             return
         }

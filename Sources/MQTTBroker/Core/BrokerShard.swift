@@ -6,11 +6,10 @@
 import MQTTCodec
 import Reactor
 
-/// The connection bookkeeping of a shard.
+/// The connection bookkeeping of a shard. Trivial (no references), so reading it on the packet path
+/// costs no retain or release; the peer's address lives in `BrokerShard.connectionPeers`.
 struct ConnectionRecord {
     let id: ConnectionID
-    /// `host:port` of the peer, for logs.
-    let peer: String
     let openedAt: Instant
     var lastReceived: Instant
     /// Seconds, from CONNECT; zero means no keep alive.
@@ -27,6 +26,8 @@ public struct BrokerShard {
 
     /// Indexed by `ConnectionID.slot`.
     var connections: [ConnectionRecord?] = []
+    /// `host:port` of each connection's peer, for logs; indexed like `connections`.
+    var connectionPeers: [String] = []
     var sessionSlots: [ClientIDKey: Int32] = [:]
     var sessions: [Session?] = []
     /// The connection attached to each session slot, nil while offline. Kept beside `sessions`
@@ -80,13 +81,15 @@ public struct BrokerShard {
         let slot = Int(id.slot)
         if slot >= connections.count {
             connections.append(contentsOf: repeatElement(nil, count: slot + 1 - connections.count))
+            connectionPeers.append(contentsOf: repeatElement("", count: slot + 1 - connectionPeers.count))
         }
-        connections[slot] = ConnectionRecord(id: id, peer: peer, openedAt: now, lastReceived: now)
+        connections[slot] = ConnectionRecord(id: id, openedAt: now, lastReceived: now)
+        connectionPeers[slot] = peer
         latestTime = now
     }
 
     /// The peer address of a connection, as `host:port`.
-    public func peer(of id: ConnectionID) -> String? { record(id)?.peer }
+    public func peer(of id: ConnectionID) -> String? { isLive(id) ? connectionPeers[Int(id.slot)] : nil }
 
     /// The client id of a connected connection (logs).
     public func clientID(of id: ConnectionID) -> String? {
