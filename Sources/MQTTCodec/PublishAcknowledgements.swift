@@ -55,3 +55,42 @@ public struct UnsubAck: PacketIDOnlyBody {
     public var packetID: PacketID
     public init(packetID: PacketID) { self.packetID = packetID }
 }
+
+/// PUBACK, PUBREC, PUBREL or PUBCOMP as four bytes, for code that writes them by the thousand: a
+/// broker answers every QoS 1/2 PUBLISH with one, and going through `Packet` built, encoded and
+/// destroyed an enum with non-trivial payloads each time.
+public struct PublishAcknowledgement: Sendable, Hashable {
+    /// The first byte: packet type and flags (PUBREL's are 0010 [MQTT-3.6.1-1]).
+    public enum Kind: UInt8, Sendable, Hashable {
+        case pubAck = 0x40
+        case pubRec = 0x50
+        case pubRel = 0x62
+        case pubComp = 0x70
+    }
+
+    public var kind: Kind
+    public var packetID: PacketID
+
+    public init(_ kind: Kind, _ packetID: PacketID) {
+        self.kind = kind
+        self.packetID = packetID
+    }
+
+    /// Appends the packet: first byte, remaining length 2, packet identifier.
+    public func write(into buffer: inout ByteBuffer) {
+        buffer.reserveWritableCapacity(4)
+        buffer.writeInteger(kind.rawValue)
+        buffer.writeInteger(UInt8(2))
+        buffer.writeInteger(packetID.rawValue)
+    }
+
+    /// The same packet as a `Packet` (tests, logs).
+    public var packet: Packet {
+        switch kind {
+        case .pubAck: .pubAck(PubAck(packetID: packetID))
+        case .pubRec: .pubRec(PubRec(packetID: packetID))
+        case .pubRel: .pubRel(PubRel(packetID: packetID))
+        case .pubComp: .pubComp(PubComp(packetID: packetID))
+        }
+    }
+}

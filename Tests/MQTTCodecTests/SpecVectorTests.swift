@@ -53,6 +53,18 @@ import Testing
         #expect(publish.encodedSize == SpecVectors.publish[2].bytes.count)
     }
 
+    @Test("the four-byte acknowledgements write what Packet encodes and decode back", arguments: [
+        PublishAcknowledgement.Kind.pubAck, .pubRec, .pubRel, .pubComp,
+    ])
+    func acknowledgementWritesLikePacket(kind: PublishAcknowledgement.Kind) throws {
+        let acknowledgement = PublishAcknowledgement(kind, PacketID(rawValue: 0x1234)!)
+        var direct = ByteBuffer()
+        acknowledgement.write(into: &direct)
+        #expect(direct.bytes == acknowledgement.packet.encoded().bytes)
+        #expect(direct.bytes.count == 4 && direct.bytes[2...] == [0x12, 0x34])
+        #expect(try PacketDecoder().decode(from: &direct) == acknowledgement.packet)
+    }
+
     @Test func publishPayloadIsASliceOfTheInput() throws {
         var buffer = ByteBuffer(bytes: SpecVectors.publish[0].bytes)
         let inputStart = buffer.withReadableBytes { $0.baseAddress! }

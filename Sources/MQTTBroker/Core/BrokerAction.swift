@@ -4,6 +4,8 @@ import MQTTCodec
 public enum BrokerAction: Sendable {
     /// Encode and queue a control packet for the connection.
     case send(ConnectionID, Packet)
+    /// Queue a PUBACK, PUBREC, PUBREL or PUBCOMP: the per-message answers, written without a `Packet`.
+    case acknowledge(ConnectionID, PublishAcknowledgement)
     /// Queue a PUBLISH of a stored message with these delivery flags.
     case deliver(ConnectionID, Message, qos: QoS, packetID: PacketID?, retain: Bool, dup: Bool)
     /// Flush what is queued for the connection, then close it.

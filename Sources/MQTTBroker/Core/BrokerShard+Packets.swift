@@ -25,7 +25,7 @@ extension BrokerShard {
             acknowledged(outcome, .pubAck, sessionSlot: slot, on: id, actions: &actions)
         case .pubRec(let rec):
             let outcome = sessions[Int(slot)]!.outbound.pubRecReceived(rec.packetID)
-            if outcome != .wrongQoS { actions.append(.send(id, .pubRel(PubRel(packetID: rec.packetID)))) }  // [MQTT-4.3.3-1]
+            if outcome != .wrongQoS { actions.append(.acknowledge(id, PublishAcknowledgement(.pubRel, rec.packetID))) }  // [MQTT-4.3.3-1]
             acknowledged(outcome, .pubRec, sessionSlot: slot, on: id, actions: &actions)
         case .pubRel(let rel): handlePubRel(rel.packetID, sessionSlot: slot, on: id, actions: &actions)
         case .pubComp(let comp):
@@ -84,12 +84,12 @@ extension BrokerShard {
             if !dropped { route(Message(publish), actions: &actions) }
         case .atLeastOnce:
             if !dropped { route(Message(publish), actions: &actions) }
-            actions.append(.send(id, .pubAck(PubAck(packetID: publish.packetID!))))  // [MQTT-4.3.2-2]
+            actions.append(.acknowledge(id, PublishAcknowledgement(.pubAck, publish.packetID!)))  // [MQTT-4.3.2-2]
         case .exactlyOnce:
             // Stored until PUBREL, so a resent PUBLISH with the same id is not delivered twice [MQTT-4.3.3-2].
             let packetID = publish.packetID!
             if !dropped { sessions[Int(slot)]!.inboundAwaitingRelease.keep(Message(publish), for: packetID) }
-            actions.append(.send(id, .pubRec(PubRec(packetID: packetID))))
+            actions.append(.acknowledge(id, PublishAcknowledgement(.pubRec, packetID)))
         }
     }
 
@@ -97,7 +97,7 @@ extension BrokerShard {
         if let message = sessions[Int(slot)]!.inboundAwaitingRelease.release(packetID) {
             route(message, actions: &actions)
         }
-        actions.append(.send(id, .pubComp(PubComp(packetID: packetID))))  // [MQTT-4.3.3-2]
+        actions.append(.acknowledge(id, PublishAcknowledgement(.pubComp, packetID)))  // [MQTT-4.3.3-2]
     }
 
     // MARK: Outbound acknowledgements

@@ -158,6 +158,11 @@ extension BrokerLoop {
                 packet.encode(into: &slots[slot].output)
                 counters.messagesSent += 1
                 markDirty(slot)
+            case .acknowledge(let id, let acknowledgement):
+                guard let slot = liveSlot(id) else { continue }
+                acknowledgement.write(into: &slots[slot].output)
+                counters.messagesSent += 1
+                markDirty(slot)
             case .deliver(let id, let message, let qos, let packetID, let retain, let dup):
                 guard let slot = liveSlot(id) else { continue }
                 if qos == .atMostOnce && slots[slot].output.readableBytes > context.limits.maximumPendingOutputBytes {

@@ -192,6 +192,7 @@ extension Array where Element == BrokerAction {
         compactMap { action in
             switch action {
             case .send(let target, let packet) where target == id: packet
+            case .acknowledge(let target, let acknowledgement) where target == id: acknowledgement.packet
             case .deliver(let target, let message, let qos, let packetID, let retain, let dup) where target == id:
                 .publish(message.publish(qos: qos, packetID: packetID, retain: retain, dup: dup))
             default: nil
