@@ -78,10 +78,13 @@ public struct PublishAcknowledgement: Sendable, Hashable {
 
     /// Appends the packet: first byte, remaining length 2, packet identifier.
     public func write(into buffer: inout ByteBuffer) {
-        buffer.reserveWritableCapacity(4)
-        buffer.writeInteger(kind.rawValue)
-        buffer.writeInteger(UInt8(2))
-        buffer.writeInteger(packetID.rawValue)
+        _ = buffer.writeWithUnsafeMutableBytes(maximum: 4) { bytes in
+            bytes[0] = kind.rawValue
+            bytes[1] = 2
+            bytes[2] = UInt8(truncatingIfNeeded: packetID.rawValue >> 8)
+            bytes[3] = UInt8(truncatingIfNeeded: packetID.rawValue)
+            return 4
+        }
     }
 
     /// The same packet as a `Packet` (tests, logs).

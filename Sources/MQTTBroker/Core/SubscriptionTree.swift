@@ -113,8 +113,10 @@ final class SubscriptionTree<Subscriber: Hashable> {
         var end = start
         while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
         let level = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-        if let child = node.literals.child(for: level) {
-            match(bytes, from: end + 1, node: child, allowWildcards: true, into: &results)
+        // Borrowed, not retained: nothing changes the trie during a match, and the node owns its
+        // children (a retain and a release per level otherwise).
+        if let child = node.literals.unretainedChild(for: level) {
+            child._withUnsafeGuaranteedRef { match(bytes, from: end + 1, node: $0, allowWildcards: true, into: &results) }
         }
         if allowWildcards, let single = node.singleLevel {
             match(bytes, from: end + 1, node: single, allowWildcards: true, into: &results)
@@ -159,22 +161,36 @@ struct LiteralChildren<Child> {
     }
 
     func child(for level: UnsafeRawBufferPointer) -> Child? {
+        entries.withUnsafeBufferPointer { entries in
+            Self.position(of: level, in: entries, index: index).map { entries[$0].child }
+        }
+    }
+
+    /// The child for `level` without a retain: valid only while this table holds it.
+    func unretainedChild(for level: UnsafeRawBufferPointer) -> Unmanaged<Child>? where Child: AnyObject {
+        entries.withUnsafeBufferPointer { entries in
+            Self.position(of: level, in: entries, index: index).map { Unmanaged.passUnretained(entries[$0].child) }
+        }
+    }
+
+    @inline(__always)
+    private static func position(of level: UnsafeRawBufferPointer, in entries: UnsafeBufferPointer<Entry>, index: [Int32]) -> Int? {
         let hash = fnv1a64(level)
-        return entries.withUnsafeBufferPointer { entries in
-            if index.isEmpty {
-                for entry in entries where entry.hash == hash && Self.same(entry.level, level) { return entry.child }
-                return nil
+        if index.isEmpty {
+            for position in 0..<entries.count where entries[position].hash == hash {
+                if same(entries[position].level, level) { return position }
             }
-            return index.withUnsafeBufferPointer { slots in
-                let mask = slots.count - 1
-                var slot = Int(truncatingIfNeeded: hash) & mask
-                while slots[slot] != 0 {
-                    let entry = entries[Int(slots[slot]) - 1]
-                    if entry.hash == hash && Self.same(entry.level, level) { return entry.child }
-                    slot = (slot + 1) & mask
-                }
-                return nil
+            return nil
+        }
+        return index.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 {
+                let position = Int(slots[slot]) - 1
+                if entries[position].hash == hash && same(entries[position].level, level) { return position }
+                slot = (slot + 1) & mask
             }
+            return nil
         }
     }
 
