@@ -97,3 +97,21 @@ public struct PublishAcknowledgement: Sendable, Hashable {
         }
     }
 }
+
+extension PublishAcknowledgement {
+    /// Consumes a well-formed PUBACK, PUBREC, PUBREL or PUBCOMP from the front of `buffer` if that is
+    /// what comes next, else returns nil and leaves `buffer` as it was. The fast path for the
+    /// commonest packets of a QoS 1/2 flow: no `Packet` is built and destroyed. Anything else, a
+    /// malformed acknowledgement included, is `PacketDecoder`'s to decode or refuse.
+    public static func decodeIfNext(from buffer: inout ByteBuffer) -> PublishAcknowledgement? {
+        let decoded: PublishAcknowledgement? = buffer.withReadableBytes { bytes in
+            // Remaining length 2; PUBREL's flags 0010 are part of its Kind [MQTT-3.6.1-1]; a zero
+            // packet identifier is left to the decoder, which refuses it.
+            guard bytes.count >= 4, let kind = Kind(rawValue: bytes[0]), bytes[1] == 2 else { return nil }
+            guard let packetID = PacketID(rawValue: UInt16(bytes[2]) << 8 | UInt16(bytes[3])) else { return nil }
+            return PublishAcknowledgement(kind, packetID)
+        }
+        if decoded != nil { buffer.moveReaderIndex(forwardBy: 4) }
+        return decoded
+    }
+}

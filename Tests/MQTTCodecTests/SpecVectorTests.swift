@@ -65,6 +65,40 @@ import Testing
         #expect(try PacketDecoder().decode(from: &direct) == acknowledgement.packet)
     }
 
+    @Test("the acknowledgement fast path takes exactly what the decoder accepts as PUBACK/PUBREC/PUBREL/PUBCOMP")
+    func acknowledgementFastPathAgreesWithDecoder() throws {
+        // Every first byte, with remaining lengths 1-3 and packet ids 0 and 0x0102, plus short input.
+        var cases: [[UInt8]] = [[0x40], [0x40, 0x02], [0x40, 0x02, 0x01]]
+        for first in 0...255 {
+            for length: UInt8 in [1, 2, 3] {
+                for id: [UInt8] in [[0, 0], [1, 2]] {
+                    cases.append([UInt8(first), length] + id + [0x00][..<Int(length > 2 ? 1 : 0)])
+                }
+            }
+        }
+        var fast = 0
+        for bytes in cases {
+            // A PINGREQ behind each whole packet; the short ones end the input.
+            let input = bytes.count < 4 ? bytes : bytes + [0xC0, 0x00]
+            var buffer = ByteBuffer(bytes: input)
+            let acknowledgement = PublishAcknowledgement.decodeIfNext(from: &buffer)
+            var reference = ByteBuffer(bytes: input)
+            let decoded = try? PacketDecoder().decode(from: &reference)
+            if let acknowledgement {
+                fast += 1
+                #expect(decoded == acknowledgement.packet, "\(bytes)")
+                #expect(buffer.bytes == reference.bytes, "both consumed the same bytes: \(bytes)")
+            } else {
+                #expect(buffer.bytes == input, "untouched: \(bytes)")
+                if let decoded, case .pubAck = decoded { Issue.record("missed a PUBACK: \(bytes)") }
+                if let decoded, case .pubRec = decoded { Issue.record("missed a PUBREC: \(bytes)") }
+                if let decoded, case .pubRel = decoded { Issue.record("missed a PUBREL: \(bytes)") }
+                if let decoded, case .pubComp = decoded { Issue.record("missed a PUBCOMP: \(bytes)") }
+            }
+        }
+        #expect(fast == 4, "one well-formed case per kind")
+    }
+
     @Test func publishPayloadIsASliceOfTheInput() throws {
         var buffer = ByteBuffer(bytes: SpecVectors.publish[0].bytes)
         let inputStart = buffer.withReadableBytes { $0.baseAddress! }

@@ -20,17 +20,10 @@ extension BrokerShard {
         switch packet {
         case .connect: close(id, reason: .protocolViolation(.secondConnect), actions: &actions)
         case .publish(let publish): handlePublish(publish, sessionSlot: slot, on: id, actions: &actions)
-        case .pubAck(let ack):
-            let outcome = sessions[Int(slot)]!.outbound.pubAckReceived(ack.packetID)
-            acknowledged(outcome, .pubAck, sessionSlot: slot, on: id, actions: &actions)
-        case .pubRec(let rec):
-            let outcome = sessions[Int(slot)]!.outbound.pubRecReceived(rec.packetID)
-            if outcome != .wrongQoS { actions.append(.acknowledge(id, PublishAcknowledgement(.pubRel, rec.packetID))) }  // [MQTT-4.3.3-1]
-            acknowledged(outcome, .pubRec, sessionSlot: slot, on: id, actions: &actions)
-        case .pubRel(let rel): handlePubRel(rel.packetID, sessionSlot: slot, on: id, actions: &actions)
-        case .pubComp(let comp):
-            let outcome = sessions[Int(slot)]!.outbound.pubCompReceived(comp.packetID)
-            acknowledged(outcome, .pubComp, sessionSlot: slot, on: id, actions: &actions)
+        case .pubAck(let ack): handleAcknowledgement(PublishAcknowledgement(.pubAck, ack.packetID), sessionSlot: slot, on: id, actions: &actions)
+        case .pubRec(let rec): handleAcknowledgement(PublishAcknowledgement(.pubRec, rec.packetID), sessionSlot: slot, on: id, actions: &actions)
+        case .pubRel(let rel): handleAcknowledgement(PublishAcknowledgement(.pubRel, rel.packetID), sessionSlot: slot, on: id, actions: &actions)
+        case .pubComp(let comp): handleAcknowledgement(PublishAcknowledgement(.pubComp, comp.packetID), sessionSlot: slot, on: id, actions: &actions)
         case .subscribe(let subscribe): handleSubscribe(subscribe, sessionSlot: slot, on: id, actions: &actions)
         case .unsubscribe(let unsubscribe): handleUnsubscribe(unsubscribe, sessionSlot: slot, on: id, actions: &actions)
         case .pingReq: actions.append(.send(id, .pingResp))  // [MQTT-3.12.4-1]
@@ -39,6 +32,39 @@ extension BrokerShard {
             close(id, reason: .clientDisconnected, actions: &actions)
         case .connAck, .subAck, .unsubAck, .pingResp:
             close(id, reason: .protocolViolation(.serverOnlyPacket(packet.type)), actions: &actions)
+        }
+    }
+
+    /// A PUBACK, PUBREC, PUBREL or PUBCOMP the loop decoded on its fast path: the same as `received`
+    /// with the matching `Packet`, without building one.
+    public mutating func received(_ acknowledgement: PublishAcknowledgement, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]) {
+        guard isLive(id) else { return }
+        latestTime = now
+        connections[Int(id.slot)]!.lastReceived = now
+        guard let slot = connections[Int(id.slot)]!.session else {
+            close(id, reason: .protocolViolation(.firstPacketNotConnect(acknowledgement.packet.type)), actions: &actions)
+            return
+        }
+        handleAcknowledgement(acknowledgement, sessionSlot: slot, on: id, actions: &actions)
+    }
+
+    private mutating func handleAcknowledgement(
+        _ acknowledgement: PublishAcknowledgement, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]
+    ) {
+        let packetID = acknowledgement.packetID
+        switch acknowledgement.kind {
+        case .pubAck:
+            let outcome = sessions[Int(slot)]!.outbound.pubAckReceived(packetID)
+            acknowledged(outcome, .pubAck, sessionSlot: slot, on: id, actions: &actions)
+        case .pubRec:
+            let outcome = sessions[Int(slot)]!.outbound.pubRecReceived(packetID)
+            if outcome != .wrongQoS { actions.append(.acknowledge(id, PublishAcknowledgement(.pubRel, packetID))) }  // [MQTT-4.3.3-1]
+            acknowledged(outcome, .pubRec, sessionSlot: slot, on: id, actions: &actions)
+        case .pubRel:
+            handlePubRel(packetID, sessionSlot: slot, on: id, actions: &actions)
+        case .pubComp:
+            let outcome = sessions[Int(slot)]!.outbound.pubCompReceived(packetID)
+            acknowledged(outcome, .pubComp, sessionSlot: slot, on: id, actions: &actions)
         }
     }
 

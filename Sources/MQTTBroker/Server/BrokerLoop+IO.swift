@@ -83,6 +83,13 @@ extension BrokerLoop {
     /// Decodes and handles every whole packet in `buffer`.
     mutating func process(_ buffer: inout ByteBuffer, id: ConnectionID, slot: Int, now: Instant) {
         while liveSlot(id) != nil {
+            // Acknowledgements, most of what a QoS 1/2 flow sends, skip `Packet` altogether.
+            if slots[slot].sawFirstPacket, let acknowledgement = PublishAcknowledgement.decodeIfNext(from: &buffer) {
+                counters.messagesReceived += 1
+                shard.received(acknowledgement, on: id, now: now, actions: &actions)
+                performActions()
+                continue
+            }
             let packet: Packet?
             do {
                 packet = try decoder.decode(from: &buffer)
