@@ -66,6 +66,8 @@ public struct PublishAcknowledgement: Sendable, Hashable {
         case pubRec = 0x50
         case pubRel = 0x62
         case pubComp = 0x70
+
+        public var packetType: PacketType { PacketType(rawValue: rawValue >> 4)! }
     }
 
     public var kind: Kind

@@ -458,6 +458,23 @@ enum MalformedCases {
         #expect(row.error.normativeStatement == row.statement)
     }
 
+    /// The broker's fast paths for PUBLISH and the acknowledgements refuse exactly what the
+    /// decoder refuses: a malformed PUBLISH throws the same error, anything else is left alone.
+    @Test(arguments: MalformedCases.all)
+    func fastPathsRejectOrLeaveAlone(_ row: MalformedCase) {
+        var buffer = ByteBuffer(bytes: row.bytes)
+        #expect(PublishAcknowledgement.decodeIfNext(from: &buffer) == nil)
+        let isPublish = row.bytes.first.map { $0 >> 4 == PacketType.publish.rawValue } ?? false
+        do {
+            let publish = try PacketDecoder(maximumRemainingLength: row.limit).decodePublishIfNext(from: &buffer)
+            #expect(publish == nil, "a malformed packet decoded")
+            #expect(!isPublish || row.error == .truncated(.publish) || row.bytes.count < 2, "PUBLISH not refused")
+            #expect(buffer.bytes == row.bytes, "left as it was")
+        } catch {
+            #expect(isPublish && error == row.error)
+        }
+    }
+
     @Test(arguments: MalformedCases.all)
     func frameDecoderRejects(_ row: MalformedCase) {
         var decoder = FrameDecoder(maximumRemainingLength: row.limit)

@@ -3,6 +3,22 @@ import Testing
 
 /// Every control packet against hand-written bytes, in both directions (chapter 3).
 @Suite struct SpecVectorTests {
+    @Test("the PUBLISH fast path decodes each PUBLISH vector as the decoder does and leaves the rest", arguments: SpecVectors.all)
+    func publishFastPath(_ vector: SpecVector) throws {
+        var buffer = ByteBuffer(bytes: vector.bytes)
+        let publish = try PacketDecoder().decodePublishIfNext(from: &buffer)
+        if case .publish(let expected) = vector.packet {
+            #expect(publish == expected)
+            #expect(buffer.readableBytes == 0)
+            var partial = ByteBuffer(bytes: vector.bytes.dropLast())
+            #expect(try PacketDecoder().decodePublishIfNext(from: &partial) == nil, "not fully arrived")
+            #expect(partial.readableBytes == vector.bytes.count - 1)
+        } else {
+            #expect(publish == nil)
+            #expect(buffer.bytes == vector.bytes)
+        }
+    }
+
     @Test(arguments: SpecVectors.all)
     func decodesToExpectedPacket(_ vector: SpecVector) throws {
         var buffer = ByteBuffer(bytes: vector.bytes)
@@ -62,6 +78,7 @@ import Testing
         acknowledgement.write(into: &direct)
         #expect(direct.bytes == acknowledgement.packet.encoded().bytes)
         #expect(direct.bytes.count == 4 && direct.bytes[2...] == [0x12, 0x34])
+        #expect(kind.packetType == acknowledgement.packet.type)
         #expect(try PacketDecoder().decode(from: &direct) == acknowledgement.packet)
     }
 

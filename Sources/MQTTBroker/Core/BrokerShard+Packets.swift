@@ -6,17 +6,12 @@ import Reactor
 extension BrokerShard {
     /// A decoded packet arrived on `id`.
     public mutating func received(_ packet: Packet, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]) {
-        guard isLive(id) else { return }
-        latestTime = now
-        connections[Int(id.slot)]!.lastReceived = now
-        guard let slot = connections[Int(id.slot)]!.session else {
-            if case .connect(let connect) = packet {
-                handleConnect(connect, on: id, actions: &actions)
-            } else {
-                close(id, reason: .protocolViolation(.firstPacketNotConnect(packet.type)), actions: &actions)
-            }
+        if case .connect(let connect) = packet, isLive(id), connections[Int(id.slot)]!.session == nil {
+            noteTraffic(on: id, now: now)
+            handleConnect(connect, on: id, actions: &actions)
             return
         }
+        guard let slot = sessionSlot(receiving: packet.type, on: id, now: now, actions: &actions) else { return }
         switch packet {
         case .connect: close(id, reason: .protocolViolation(.secondConnect), actions: &actions)
         case .publish(let publish): handlePublish(publish, sessionSlot: slot, on: id, actions: &actions)
@@ -38,14 +33,33 @@ extension BrokerShard {
     /// A PUBACK, PUBREC, PUBREL or PUBCOMP the loop decoded on its fast path: the same as `received`
     /// with the matching `Packet`, without building one.
     public mutating func received(_ acknowledgement: PublishAcknowledgement, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]) {
-        guard isLive(id) else { return }
+        guard let slot = sessionSlot(receiving: acknowledgement.kind.packetType, on: id, now: now, actions: &actions) else { return }
+        handleAcknowledgement(acknowledgement, sessionSlot: slot, on: id, actions: &actions)
+    }
+
+    /// A PUBLISH the loop decoded on its fast path: the same as `received(.publish(publish))`.
+    public mutating func received(_ publish: Publish, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]) {
+        guard let slot = sessionSlot(receiving: .publish, on: id, now: now, actions: &actions) else { return }
+        handlePublish(publish, sessionSlot: slot, on: id, actions: &actions)
+    }
+
+    /// Notes a packet of `type` arriving on `id` and returns its session's slot. Nil when the
+    /// connection is gone, or has not sent CONNECT yet: then it is closed [MQTT-3.1.0-1].
+    private mutating func sessionSlot(
+        receiving type: PacketType, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]
+    ) -> Int32? {
+        guard isLive(id) else { return nil }
+        noteTraffic(on: id, now: now)
+        guard let slot = connections[Int(id.slot)]!.session else {
+            close(id, reason: .protocolViolation(.firstPacketNotConnect(type)), actions: &actions)
+            return nil
+        }
+        return slot
+    }
+
+    private mutating func noteTraffic(on id: ConnectionID, now: Instant) {
         latestTime = now
         connections[Int(id.slot)]!.lastReceived = now
-        guard let slot = connections[Int(id.slot)]!.session else {
-            close(id, reason: .protocolViolation(.firstPacketNotConnect(acknowledgement.packet.type)), actions: &actions)
-            return
-        }
-        handleAcknowledgement(acknowledgement, sessionSlot: slot, on: id, actions: &actions)
     }
 
     private mutating func handleAcknowledgement(
