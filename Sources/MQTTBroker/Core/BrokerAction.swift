@@ -2,8 +2,10 @@ import MQTTCodec
 
 /// What the sans-I/O core asks its loop to do. The loop performs actions in order.
 public enum BrokerAction: Sendable {
-    /// Encode and queue a control packet for the connection.
-    case send(ConnectionID, Packet)
+    /// Encode and queue a control packet for the connection. Boxed: `Packet` is 128 bytes, and
+    /// inline it made every action that size, moved by `memcpy` on the per-message path; the
+    /// per-message packets are the cases below.
+    indirect case send(ConnectionID, Packet)
     /// Queue a PUBACK, PUBREC, PUBREL or PUBCOMP: the per-message answers, written without a `Packet`.
     case acknowledge(ConnectionID, PublishAcknowledgement)
     /// Queue a PUBLISH of a stored message with these delivery flags.
