@@ -320,8 +320,7 @@ extension BrokerLoop {
         guard !isStopped else { return }
         shard.shutdown(actions: &actions)
         performActions()
-        for slot in dirty { flush(Int(slot)) }
-        dirty.removeAll(keepingCapacity: true)
+        flushDirty()
         for slot in slots.indices { closeSocket(slot) }
         counters.flush(into: context.statistics)
         shard.flushStatistics()

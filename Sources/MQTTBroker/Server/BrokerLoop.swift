@@ -121,8 +121,7 @@ struct BrokerLoop: EventLoopHandler {
             for message in systemTopics!.publish(now: now) { shard.route(message, actions: &actions) }
             performActions()
         }
-        for slot in dirty { flush(Int(slot)) }
-        dirty.removeAll(keepingCapacity: true)
+        flushDirty()
         counters.flush(into: context.statistics)
         shard.flushStatistics()
         for target in outboxes.indices where !outboxes[target].isEmpty {
@@ -204,6 +203,14 @@ struct BrokerLoop: EventLoopHandler {
         socket.close()
         listenerLimits[slots[slot].listener].release()
         releaseSlot(slot)
+    }
+
+    /// Flushes every connection written to since the last flush. A failed flush loses its
+    /// connection, which can write to others (its will), so the list is drained until empty: a
+    /// `for` over it followed by `removeAll` dropped those, and their `isDirty` kept them from ever
+    /// being listed again.
+    mutating func flushDirty() {
+        while let slot = dirty.popLast() { flush(Int(slot)) }
     }
 
     mutating func markDirty(_ slot: Int) {
