@@ -20,20 +20,6 @@ public struct PacketDecoder: Sendable {
         return try Self.decodeBody(of: header, body: &body)
     }
 
-    /// Consumes a whole PUBLISH from `buffer` if one comes next: the broker's fast path for its
-    /// commonest packet, which returns a `Publish` and so skips building and destroying a `Packet`.
-    /// Returns nil, leaving `buffer` untouched, for any other packet or one not fully arrived; a
-    /// malformed PUBLISH throws exactly as `decode` would.
-    public func decodePublishIfNext(from buffer: inout ByteBuffer) throws(DecodeError) -> Publish? {
-        guard let first = buffer.withReadableBytes({ $0.first }), first >> 4 == PacketType.publish.rawValue,
-            let header = try FixedHeader.peek(in: buffer, maximumRemainingLength: maximumRemainingLength),
-            buffer.readableBytes >= header.packetLength
-        else { return nil }
-        buffer.moveReaderIndex(forwardBy: header.headerLength)
-        var body = buffer.readSlice(length: header.remainingLength)!
-        return try Publish.decode(flags: header.flags, body: &body)
-    }
-
     /// Decodes the variable header and payload of a packet whose fixed header is `header`.
     public static func decodeBody(of header: FixedHeader, body: inout ByteBuffer) throws(DecodeError) -> Packet {
         switch header.type {

@@ -42,21 +42,20 @@ public struct Publish: PacketBody {
     }
 
     static func decode(flags: UInt8, body: inout ByteBuffer) throws(DecodeError) -> Publish {
-        guard let qos = QoS(rawValue: (flags >> 1) & 0x03) else { throw .invalidQoS }  // [MQTT-3.3.1-4]
-        guard let topicBytes = body.readMQTTBinary() else { throw .truncated(.publish) }
-        let topic: TopicName
-        do {
-            topic = try TopicName(validating: topicBytes)  // UTF-8 checked here, in the same pass
-        } catch {
-            switch error {
-            case .invalidUTF8: throw .invalidUTF8(.publish)  // [MQTT-3.3.2-1]
-            case .nullCharacter: throw .nullCharacter(.publish)
-            default: throw .invalidTopicName(error)
-            }
+        let layout = try body.withReadableBytes { (bytes) throws(DecodeError) in
+            try PublishLayout.parse(flags: flags, packet: bytes, bodyStart: 0)
         }
-        let packetID = qos == .atMostOnce ? nil : try body.readPacketID(in: .publish)
-        return Publish(
-            topic: topic, payload: body, qos: qos, packetID: packetID,
-            retain: flags & 0x01 != 0, dup: flags & 0x08 != 0)
+        return Publish(layout, in: body)
+    }
+
+    /// The PUBLISH `layout` describes, its topic and payload slices of `packet` (not copies).
+    init(_ layout: PublishLayout, in packet: ByteBuffer) {
+        var topic = packet
+        topic.moveReaderIndex(forwardBy: layout.topic.lowerBound)
+        var payload = topic
+        payload.moveReaderIndex(forwardBy: layout.payload.lowerBound - layout.topic.lowerBound)
+        self.init(
+            topic: TopicName(uncheckedBytes: topic.readSlice(length: layout.topic.count)!), payload: payload,
+            qos: layout.qos, packetID: layout.packetID, retain: layout.retain, dup: layout.dup)
     }
 }

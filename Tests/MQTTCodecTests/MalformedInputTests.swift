@@ -466,8 +466,8 @@ enum MalformedCases {
         #expect(PublishAcknowledgement.decodeIfNext(from: &buffer) == nil)
         let isPublish = row.bytes.first.map { $0 >> 4 == PacketType.publish.rawValue } ?? false
         do {
-            let publish = try PacketDecoder(maximumRemainingLength: row.limit).decodePublishIfNext(from: &buffer)
-            #expect(publish == nil, "a malformed packet decoded")
+            let layout = try PacketDecoder(maximumRemainingLength: row.limit).peekPublish(in: buffer)
+            #expect(layout == nil, "a malformed packet laid out")
             #expect(!isPublish || row.error == .truncated(.publish) || row.bytes.count < 2, "PUBLISH not refused")
             #expect(buffer.bytes == row.bytes, "left as it was")
         } catch {

@@ -14,7 +14,7 @@ extension BrokerShard {
         guard let slot = sessionSlot(receiving: packet.type, on: id, now: now, actions: &actions) else { return }
         switch packet {
         case .connect: close(id, reason: .protocolViolation(.secondConnect), actions: &actions)
-        case .publish(let publish): handlePublish(publish, sessionSlot: slot, on: id, actions: &actions)
+        case .publish(let publish): handlePublish(.decoded(publish), sessionSlot: slot, on: id, actions: &actions)
         case .pubAck(let ack): handleAcknowledgement(PublishAcknowledgement(.pubAck, ack.packetID), sessionSlot: slot, on: id, actions: &actions)
         case .pubRec(let rec): handleAcknowledgement(PublishAcknowledgement(.pubRec, rec.packetID), sessionSlot: slot, on: id, actions: &actions)
         case .pubRel(let rel): handleAcknowledgement(PublishAcknowledgement(.pubRel, rel.packetID), sessionSlot: slot, on: id, actions: &actions)
@@ -37,10 +37,15 @@ extension BrokerShard {
         handleAcknowledgement(acknowledgement, sessionSlot: slot, on: id, actions: &actions)
     }
 
-    /// A PUBLISH the loop decoded on its fast path: the same as `received(.publish(publish))`.
-    public mutating func received(_ publish: Publish, on id: ConnectionID, now: Instant, actions: inout [BrokerAction]) {
+    /// A PUBLISH still in the loop's read buffer (`packet`, its bytes, valid only during this
+    /// call), checked by `PacketDecoder.peekPublish`: the same as `received(.publish(...))`, with
+    /// the message copied from the packet only if it is kept.
+    public mutating func received(
+        publishIn packet: UnsafeRawBufferPointer, layout: PublishLayout, on id: ConnectionID, now: Instant,
+        actions: inout [BrokerAction]
+    ) {
         guard let slot = sessionSlot(receiving: .publish, on: id, now: now, actions: &actions) else { return }
-        handlePublish(publish, sessionSlot: slot, on: id, actions: &actions)
+        handlePublish(.inPlace(packet, layout), sessionSlot: slot, on: id, actions: &actions)
     }
 
     /// Notes a packet of `type` arriving on `id` and returns its session's slot. Nil when the
@@ -101,34 +106,36 @@ extension BrokerShard {
 
     // MARK: Inbound PUBLISH
 
-    private mutating func handlePublish(_ publish: Publish, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]) {
+    private mutating func handlePublish(
+        _ publish: InboundPublish, sessionSlot slot: Int32, on id: ConnectionID, actions: inout [BrokerAction]
+    ) {
         publishesReceived += 1
         if publish.retain && !limits.retainAvailable {
             close(id, reason: .protocolViolation(.retainNotAvailable), actions: &actions)
             return
         }
-        let tooLarge = limits.messageSizeLimit > 0 && publish.payload.readableBytes > limits.messageSizeLimit
+        let tooLarge = limits.messageSizeLimit > 0 && publish.payloadLength > limits.messageSizeLimit
         // `$SYS` belongs to the broker: a client's PUBLISH there is acknowledged and dropped, as
         // Mosquitto's default access rules do [MQTT-3.3.5-2].
-        let denied = publish.topic.isSystemTopic
+        let denied = publish.isSystemTopic
         let dropped = tooLarge || denied
         if tooLarge {
             context.statistics.publishDropped.increment()
             let clientID = sessions[Int(slot)]!.clientID
-            actions.append(.log(.notice, "Dropped too large PUBLISH from \(clientID) (\(publish.payload.readableBytes) bytes on \(publish.topic))."))
+            actions.append(.log(.notice, "Dropped too large PUBLISH from \(clientID) (\(publish.payloadLength) bytes on \(publish.topicDescription))."))
         } else if denied {
-            actions.append(.log(.debug, "Denied PUBLISH from \(sessions[Int(slot)]!.clientID) to \(publish.topic)."))
+            actions.append(.log(.debug, "Denied PUBLISH from \(sessions[Int(slot)]!.clientID) to \(publish.topicDescription)."))
         }
         switch publish.qos {
         case .atMostOnce:
-            if !dropped { route(Message(publish), actions: &actions) }
+            if !dropped { route(publish.message(), actions: &actions) }
         case .atLeastOnce:
-            if !dropped { route(Message(publish), actions: &actions) }
+            if !dropped { route(publish.message(), actions: &actions) }
             actions.append(.acknowledge(id, PublishAcknowledgement(.pubAck, publish.packetID!)))  // [MQTT-4.3.2-2]
         case .exactlyOnce:
             // Stored until PUBREL, so a resent PUBLISH with the same id is not delivered twice [MQTT-4.3.3-2].
             let packetID = publish.packetID!
-            if !dropped { sessions[Int(slot)]!.inboundAwaitingRelease.keep(Message(publish), for: packetID) }
+            if !dropped { sessions[Int(slot)]!.inboundAwaitingRelease.keep(publish.message(), for: packetID) }
             actions.append(.acknowledge(id, PublishAcknowledgement(.pubRec, packetID)))
         }
     }

@@ -36,6 +36,29 @@ public final class Message: Sendable {
         self.retain = retain
     }
 
+    /// The message of the PUBLISH `layout` describes in `packet` (its bytes in the read buffer):
+    /// the topic field and the payload are copied as they lie, with no `Publish` built.
+    public init(packet: UnsafeRawBufferPointer, layout: PublishLayout) {
+        let remaining = layout.topicField.count + layout.payload.count
+        let headerLength = 1 + ByteBuffer.remainingLengthSize(remaining)
+        var frame = ByteBuffer(capacity: headerLength + remaining)
+        _ = frame.writeWithUnsafeMutableBytes(maximum: headerLength + remaining) { target in
+            target[0] = 0x30
+            let offset = ByteBuffer.encodeRemainingLength(remaining, into: target, at: 1)
+            UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + layout.topicField.count)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[layout.topicField]))
+            let payloadStart = offset + layout.topicField.count
+            UnsafeMutableRawBufferPointer(rebasing: target[payloadStart..<(payloadStart + layout.payload.count)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[layout.payload]))
+            return payloadStart + layout.payload.count
+        }
+        self.frame = frame
+        self.topicFieldOffset = headerLength
+        self.topicLength = layout.topic.count
+        self.qos = layout.qos
+        self.retain = layout.retain
+    }
+
     public convenience init(_ publish: Publish) {
         self.init(topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain)
     }
@@ -107,13 +130,14 @@ public final class Message: Sendable {
 
 extension TopicName {
     /// `$SYS` or `$SYS/...`: the broker's own topics, which clients may read but not write.
-    var isSystemTopic: Bool {
-        // Checked on every inbound PUBLISH: compare in place, no allocation.
-        bytes.withReadableBytes { bytes in
-            guard bytes.count >= 4, bytes[0] == UInt8(ascii: "$"), bytes[1] == UInt8(ascii: "S"),
-                bytes[2] == UInt8(ascii: "Y"), bytes[3] == UInt8(ascii: "S")
-            else { return false }
-            return bytes.count == 4 || bytes[4] == UInt8(ascii: "/")
-        }
+    var isSystemTopic: Bool { bytes.withReadableBytes { Self.isSystemTopic($0) } }
+
+    /// Whether a topic with these bytes is `$SYS` or `$SYS/...`. Checked on every inbound PUBLISH:
+    /// compared in place, no allocation.
+    static func isSystemTopic(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count >= 4, bytes[0] == UInt8(ascii: "$"), bytes[1] == UInt8(ascii: "S"),
+            bytes[2] == UInt8(ascii: "Y"), bytes[3] == UInt8(ascii: "S")
+        else { return false }
+        return bytes.count == 4 || bytes[4] == UInt8(ascii: "/")
     }
 }

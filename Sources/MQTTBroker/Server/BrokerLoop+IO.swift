@@ -93,17 +93,20 @@ extension BrokerLoop {
                     performActions()
                     continue
                 }
-                let publish: Publish?
+                let layout: PublishLayout?
                 do {
-                    publish = try decoder.decodePublishIfNext(from: &buffer)
+                    layout = try decoder.peekPublish(in: buffer)
                 } catch {
                     shard.decodeFailed(error, on: id, actions: &actions)
                     performActions()
                     return
                 }
-                if let publish {
+                if let layout {
                     counters.messagesReceived += 1
-                    shard.received(publish, on: id, now: now, actions: &actions)
+                    buffer.withReadableBytes { packet in
+                        shard.received(publishIn: packet, layout: layout, on: id, now: now, actions: &actions)
+                    }
+                    buffer.moveReaderIndex(forwardBy: layout.packetLength)
                     performActions()
                     continue
                 }
