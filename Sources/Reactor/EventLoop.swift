@@ -27,13 +27,15 @@ public func runEventLoop<Handler: EventLoopHandler>(
 ) throws(SystemError) {
     try poller.register(wakeUp, token: wakeUpToken, interest: .edgeTriggeredReadable)
     defer { poller.unregister(wakeUp) }
-    var deadline = handler.passEnded(now: .now())
+    var now = Instant.now()
+    var deadline = handler.passEnded(now: now)
     while !handler.isStopped {
         var timeout: Int32 = -1
         if let deadline {
-            // Whole milliseconds, rounded up so the loop never wakes just before its deadline.
-            let now = Instant.now().nanoseconds
-            let wait = deadline.nanoseconds > now ? deadline.nanoseconds - now : 0
+            // Whole milliseconds, rounded up so the loop never wakes just before its deadline. From
+            // the pass's own clock reading: the pass took microseconds, so the wait errs long by that
+            // much, never short, and the clock is read once per pass, not twice.
+            let wait = deadline.nanoseconds > now.nanoseconds ? deadline.nanoseconds - now.nanoseconds : 0
             timeout = Int32(clamping: (wait + 999_999) / 1_000_000)
         }
         wakeUp.armForSleep()
@@ -41,7 +43,7 @@ public func runEventLoop<Handler: EventLoopHandler>(
         if woken { timeout = 0 }
         let count = try poller.wait(timeoutMilliseconds: timeout)
         wakeUp.disarm()
-        let now = Instant.now()
+        now = Instant.now()
         for index in 0..<count {
             let (token, events) = poller.event(at: index)
             if token == wakeUpToken {
