@@ -83,9 +83,11 @@ extension BrokerShard {
             actions.append(.deliver(connection!, message, qos: qos, packetID: packetID, retain: retain, dup: false))
         case .queued:
             break
-        case .dropped:
+        case .dropped(let firstInARow):
             context.statistics.publishDropped.increment()
-            actions.append(.log(.notice, "Outgoing messages are being dropped for client \(sessions[Int(slot)]!.clientID)."))
+            if firstInARow {
+                actions.append(.log(.notice, "Outgoing messages are being dropped for client \(sessions[Int(slot)]!.clientID)."))
+            }
         }
     }
 

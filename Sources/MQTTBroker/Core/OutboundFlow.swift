@@ -40,8 +40,10 @@ struct OutboundFlow {
         /// Send it now, with this packet identifier for QoS 1/2.
         case send(PacketID?)
         case queued
-        /// The queue is full: the message is dropped (and must be counted).
-        case dropped
+        /// The queue is full: the message is dropped (and must be counted). `firstInARow` when the
+        /// offer before it was taken: the drop is logged once per run of drops, as Mosquitto does,
+        /// not once per message while a subscriber falls behind.
+        case dropped(firstInARow: Bool)
     }
 
     /// What an acknowledgement from the client did.
@@ -69,6 +71,8 @@ struct OutboundFlow {
     static let scannedWindow = 32
     private(set) var queue = RingBuffer<PendingDelivery>()
     private var nextPacketID = PacketID.first
+    /// Whether the last offer was dropped.
+    private var isDropping = false
 
     init(maximumInFlight: Int, maximumQueued: Int, maximumQueuedBytes: Int = 0) {
         self.maximumInFlight = maximumInFlight > 0 ? min(maximumInFlight, Self.packetIDCount) : Self.packetIDCount
@@ -84,11 +88,17 @@ struct OutboundFlow {
     /// for offline sessions with `queue_qos0_messages`, and queues the same way.
     mutating func admit(_ delivery: PendingDelivery, online: Bool) -> Admission {
         if online && queue.isEmpty && (delivery.qos == .atMostOnce || !windowIsFull) {
+            isDropping = false
             return .send(delivery.qos == .atMostOnce ? nil : start(delivery))
         }
-        if maximumQueued > 0 && queue.count >= maximumQueued { return .dropped }
         let size = delivery.message.payloadLength
-        if maximumQueuedBytes > 0 && queuedBytes + size > maximumQueuedBytes { return .dropped }
+        if (maximumQueued > 0 && queue.count >= maximumQueued)
+            || (maximumQueuedBytes > 0 && queuedBytes + size > maximumQueuedBytes)
+        {
+            defer { isDropping = true }
+            return .dropped(firstInARow: !isDropping)
+        }
+        isDropping = false
         queue.append(delivery)
         queuedBytes += size
         return .queued

@@ -231,4 +231,28 @@ extension ShardHarness {
         #expect(actions.closeReason(of: publisher) == .protocolViolation(.retainNotAvailable))
         #expect(harness.context.retained.count == 0)
     }
+
+    @Test("a subscriber that falls behind is logged once per run of drops, not once per dropped message")
+    func dropLogOncePerRun() {
+        var limits = BrokerLimits()
+        limits.maximumInFlightMessages = 1
+        limits.maximumQueuedMessages = 1
+        var harness = ShardHarness(limits: limits)
+        let (subscriber, publisher) = harness.subscriberAndPublisher()
+        func dropLines(_ actions: [BrokerAction]) -> Int {
+            actions.filter { action in
+                if case .log(_, let line) = action { line.hasPrefix("Outgoing messages are being dropped") } else { false }
+            }.count
+        }
+        var sent: [BrokerAction] = []
+        // m1 in flight, m2 queued, m3-m6 dropped: one line.
+        for index in 1...6 { sent += harness.publishReleased(publisher, "t", "m\(index)", qos: .atLeastOnce) }
+        #expect(harness.context.statistics.publishDropped.value == 4)
+        #expect(dropLines(sent) == 1)
+        // The PUBACK lets m2 out; m7 is queued again, which ends the run; m8-m9 start a new one.
+        sent = harness.send(.pubAck(PubAck(packetID: 1)), on: subscriber)
+        for index in 7...9 { sent += harness.publishReleased(publisher, "t", "m\(index)", qos: .atLeastOnce) }
+        #expect(harness.context.statistics.publishDropped.value == 6)
+        #expect(dropLines(sent) == 1)
+    }
 }
