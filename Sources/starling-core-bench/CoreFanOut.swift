@@ -65,7 +65,7 @@ struct CoreFanOut {
             for action in actions {
                 guard case .deliver(_, let message, let qos, _, _, _) = action else { continue }
                 result.deliveries += 1
-                frames.insert(ObjectIdentifier(message))
+                frames.insert(message.identity)
                 levels.insert(qos.rawValue)
             }
             result.frames += frames.count
@@ -98,7 +98,7 @@ struct CoreFanOut {
                 if outputs[slot].readableBytes > 1 << 16 { outputs[slot].clear() }
                 message.writePublish(into: &outputs[slot], qos: qos, packetID: packetID, retain: retain, dup: dup)
                 timing.deliveries += 1
-                if number == 0 { frames.insert(ObjectIdentifier(message)) }
+                if number == 0 { frames.insert(message.identity) }
             }
         }
         let elapsed = Instant.now().nanoseconds - start.nanoseconds

@@ -38,7 +38,7 @@ extension BrokerShard {
         sessions[Int(slot)]!.will = nil
         if reason.publishesWill, let will = session.will {
             let retain = will.retain && limits.retainAvailable
-            route(Message(topic: will.topic, payload: will.payload, qos: will.qos, retain: retain), actions: &actions)
+            route(Message.make(topic: will.topic, payload: will.payload, qos: will.qos, retain: retain), actions: &actions)
         }
         if session.cleanSession {
             discardSession(slot)

@@ -54,8 +54,8 @@ enum InboundPublish {
 
     func message() -> Message {
         switch self {
-        case .decoded(let publish): Message(publish)
-        case .inPlace(let packet, let layout): Message(packet: packet, layout: layout)
+        case .decoded(let publish): Message.make(publish)
+        case .inPlace(let packet, let layout): Message.make(packet: packet, layout: layout)
         }
     }
 }

@@ -9,86 +9,127 @@
 
 import MQTTCodec
 
-/// An immutable application message shared across sessions and loops.
-public final class Message: Sendable {
-    /// The frame described above.
-    let frame: ByteBuffer
-    /// Offset of the topic length field in `frame`.
-    private let topicFieldOffset: Int
+/// Where the parts of a `Message`'s frame lie, and its delivery flags: the header of its single
+/// allocation.
+public struct MessageHeader: Sendable {
+    /// Bytes in the frame.
+    let frameLength: Int
+    /// Offset of the topic length field in the frame.
+    let topicFieldOffset: Int
     /// The topic's length in bytes, as the frame says: kept so no delivery has to read it back.
-    private let topicLength: Int
-    public let qos: QoS
-    public let retain: Bool
+    let topicLength: Int
+    let qos: QoS
+    let retain: Bool
+}
 
-    public init(topic: TopicName, payload: ByteBuffer, qos: QoS, retain: Bool) {
-        let remaining = 2 + topic.bytes.readableBytes + payload.readableBytes
-        let headerLength = 1 + ByteBuffer.remainingLengthSize(remaining)
-        var frame = ByteBuffer(capacity: headerLength + remaining)
-        frame.writeInteger(UInt8(0x30))
-        frame.writeRemainingLength(remaining)
-        frame.writeInteger(UInt16(topic.bytes.readableBytes))
-        frame.writeBuffer(topic.bytes)
-        frame.writeBuffer(payload)
-        self.frame = frame
-        self.topicFieldOffset = headerLength
-        self.topicLength = topic.bytes.readableBytes
-        self.qos = qos
-        self.retain = retain
+/// The single allocation behind a `Message`: the header above followed by the frame's bytes.
+final class MessageStorage: ManagedBuffer<MessageHeader, UInt8> {}
+
+/// An immutable application message shared across sessions and loops: a reference to one
+/// allocation holding its header and frame (an object plus a separate buffer cost two allocations,
+/// two frees and a reference count more per message). Copies share that allocation.
+///
+/// `@unchecked Sendable` (`ManagedBuffer` cannot be `Sendable`): header and bytes are written once,
+/// in `make`, before the message is shared, and never again.
+public struct Message: @unchecked Sendable {
+    private let storage: MessageStorage
+    private var header: MessageHeader { storage.header }
+
+    public var qos: QoS { header.qos }
+    public var retain: Bool { header.retain }
+    /// Which stored message this is: copies of a `Message` share one frame (tests, benchmarks).
+    public var identity: ObjectIdentifier { ObjectIdentifier(storage) }
+
+    private init(storage: MessageStorage) { self.storage = storage }
+
+    /// A message whose frame is `frameLength` bytes, written by `fill`.
+    private static func make(
+        frameLength: Int, topicFieldOffset: Int, topicLength: Int, qos: QoS, retain: Bool,
+        fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) -> Message {
+        let header = MessageHeader(
+            frameLength: frameLength, topicFieldOffset: topicFieldOffset, topicLength: topicLength, qos: qos,
+            retain: retain)
+        let storage = unsafeDowncast(MessageStorage.create(minimumCapacity: frameLength) { _ in header }, to: MessageStorage.self)
+        storage.withUnsafeMutablePointerToElements { fill(UnsafeMutableRawBufferPointer(start: $0, count: frameLength)) }
+        return Message(storage: storage)
+    }
+
+    public static func make(topic: TopicName, payload: ByteBuffer, qos: QoS, retain: Bool) -> Message {
+        topic.bytes.withReadableBytes { topicBytes in
+            payload.withReadableBytes { payloadBytes in
+                let remaining = 2 + topicBytes.count + payloadBytes.count
+                let headerLength = 1 + ByteBuffer.remainingLengthSize(remaining)
+                return make(
+                    frameLength: headerLength + remaining, topicFieldOffset: headerLength, topicLength: topicBytes.count,
+                    qos: qos, retain: retain
+                ) { frame in
+                    frame[0] = 0x30
+                    var offset = ByteBuffer.encodeRemainingLength(remaining, into: frame, at: 1)
+                    frame[offset] = UInt8(truncatingIfNeeded: topicBytes.count >> 8)
+                    frame[offset + 1] = UInt8(truncatingIfNeeded: topicBytes.count)
+                    offset += 2
+                    UnsafeMutableRawBufferPointer(rebasing: frame[offset..<(offset + topicBytes.count)]).copyMemory(from: topicBytes)
+                    offset += topicBytes.count
+                    UnsafeMutableRawBufferPointer(rebasing: frame[offset...]).copyMemory(from: payloadBytes)
+                }
+            }
+        }
+    }
+
+    public static func make(_ publish: Publish) -> Message {
+        make(topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain)
     }
 
     /// The message of the PUBLISH `layout` describes in `packet` (its bytes in the read buffer):
     /// the topic field and the payload are copied as they lie, with no `Publish` built.
-    public init(packet: UnsafeRawBufferPointer, layout: PublishLayout) {
+    public static func make(packet: UnsafeRawBufferPointer, layout: PublishLayout) -> Message {
         let remaining = layout.topicField.count + layout.payload.count
         let headerLength = 1 + ByteBuffer.remainingLengthSize(remaining)
-        var frame = ByteBuffer(capacity: headerLength + remaining)
-        _ = frame.writeWithUnsafeMutableBytes(maximum: headerLength + remaining) { target in
-            target[0] = 0x30
-            let offset = ByteBuffer.encodeRemainingLength(remaining, into: target, at: 1)
-            UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + layout.topicField.count)])
+        return make(
+            frameLength: headerLength + remaining, topicFieldOffset: headerLength, topicLength: layout.topic.count,
+            qos: layout.qos, retain: layout.retain
+        ) { frame in
+            frame[0] = 0x30
+            let offset = ByteBuffer.encodeRemainingLength(remaining, into: frame, at: 1)
+            UnsafeMutableRawBufferPointer(rebasing: frame[offset..<(offset + layout.topicField.count)])
                 .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[layout.topicField]))
-            let payloadStart = offset + layout.topicField.count
-            UnsafeMutableRawBufferPointer(rebasing: target[payloadStart..<(payloadStart + layout.payload.count)])
+            UnsafeMutableRawBufferPointer(rebasing: frame[(offset + layout.topicField.count)...])
                 .copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[layout.payload]))
-            return payloadStart + layout.payload.count
         }
-        self.frame = frame
-        self.topicFieldOffset = headerLength
-        self.topicLength = layout.topic.count
-        self.qos = layout.qos
-        self.retain = layout.retain
     }
 
-    public convenience init(_ publish: Publish) {
-        self.init(topic: publish.topic, payload: publish.payload, qos: publish.qos, retain: publish.retain)
+    /// Calls `body` with the frame's bytes.
+    private func withFrame<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let length = header.frameLength
+        return storage.withUnsafeMutablePointerToElements { body(UnsafeRawBufferPointer(start: $0, count: length)) }
     }
 
-    /// The topic, as a slice of the stored frame.
+    private var topicRange: Range<Int> {
+        (header.topicFieldOffset + 2)..<(header.topicFieldOffset + 2 + header.topicLength)
+    }
+
+    /// The topic (a copy: logs, the retained store, tests).
     public var topic: TopicName {
-        var view = frame
-        view.moveReaderIndex(forwardBy: topicFieldOffset + 2)
-        return TopicName(uncheckedBytes: view.readSlice(length: topicLength)!)
+        TopicName(uncheckedBytes: withFrame { ByteBuffer(bytes: $0[topicRange]) })
     }
 
-    /// The payload, as a slice of the stored frame.
+    /// The payload (a copy: tests, the client side).
     public var payload: ByteBuffer {
-        var view = frame
-        view.moveReaderIndex(forwardBy: topicFieldOffset + 2 + topicLength)
-        return view
+        withFrame { ByteBuffer(bytes: $0[topicRange.upperBound...]) }
     }
 
-    public var payloadLength: Int { frame.readableBytes - topicFieldOffset - 2 - topicLength }
+    public var payloadLength: Int { header.frameLength - topicRange.upperBound }
 
     /// Calls `body` with the topic's bytes (the matching path).
     func withTopicBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-        frame.withReadableBytes { bytes in
-            body(UnsafeRawBufferPointer(rebasing: bytes[(topicFieldOffset + 2)..<(topicFieldOffset + 2 + topicLength)]))
-        }
+        let range = topicRange
+        return withFrame { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
     /// Bytes a PUBLISH of this message takes at `qos`.
     func encodedSize(qos: QoS) -> Int {
-        let remaining = frame.readableBytes - topicFieldOffset + (qos == .atMostOnce ? 0 : 2)
+        let remaining = header.frameLength - header.topicFieldOffset + (qos == .atMostOnce ? 0 : 2)
         return 1 + ByteBuffer.remainingLengthSize(remaining) + remaining
     }
 
@@ -96,9 +137,12 @@ public final class Message: Sendable {
     /// once, with the flags and packet identifier patched in.
     public func writePublish(into out: inout ByteBuffer, qos: QoS, packetID: PacketID?, retain: Bool, dup: Bool) {
         let flags: UInt8 = (dup ? 0x08 : 0) | qos.rawValue << 1 | (retain ? 0x01 : 0)
+        let topicFieldOffset = header.topicFieldOffset
+        let topicEnd = topicRange.upperBound
+        let size = encodedSize(qos: qos)
         // One reservation for the whole packet, filled in place (one uniqueness check, not one per field).
-        frame.withReadableBytes { bytes in
-            _ = out.writeWithUnsafeMutableBytes(maximum: encodedSize(qos: qos)) { target in
+        withFrame { bytes in
+            _ = out.writeWithUnsafeMutableBytes(maximum: size) { target in
                 target[0] = 0x30 | flags
                 guard qos != .atMostOnce else {
                     // QoS 0 has the stored frame's remaining length: the rest is copied as it is.
@@ -106,7 +150,6 @@ public final class Message: Sendable {
                         .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[1...]))
                     return bytes.count
                 }
-                let topicEnd = topicFieldOffset + 2 + topicLength
                 var offset = ByteBuffer.encodeRemainingLength(bytes.count - topicFieldOffset + 2, into: target, at: 1)
                 let topicField = UnsafeRawBufferPointer(rebasing: bytes[topicFieldOffset..<topicEnd])
                 UnsafeMutableRawBufferPointer(rebasing: target[offset..<(offset + topicField.count)])

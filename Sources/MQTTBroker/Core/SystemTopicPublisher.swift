@@ -56,7 +56,7 @@ public struct SystemTopicPublisher {
         for (topic, value) in values where lastPublished[topic] != value {
             lastPublished[topic] = value
             guard let name = try? TopicName(topic) else { continue }
-            messages.append(Message(topic: name, payload: ByteBuffer(string: value), qos: .atMostOnce, retain: true))
+            messages.append(Message.make(topic: name, payload: ByteBuffer(string: value), qos: .atMostOnce, retain: true))
         }
         return messages
     }

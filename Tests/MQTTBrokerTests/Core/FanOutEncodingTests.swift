@@ -25,7 +25,7 @@ import Testing
             if case .deliver(_, let message, _, _, _, _) = action { messages.append(message) }
         }
         #expect(messages.count == 100)
-        #expect(Set(messages.map(ObjectIdentifier.init)).count == 1, "every delivery references the same encoded frame")
+        #expect(Set(messages.map(\.identity)).count == 1, "every delivery references the same encoded frame")
         #expect(Set(released.deliveries.map(\.1.qos)) == [.atMostOnce, .atLeastOnce, .exactlyOnce])
     }
 }

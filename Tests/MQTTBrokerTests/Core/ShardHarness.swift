@@ -159,7 +159,7 @@ func filter(_ string: String) -> TopicFilter {
 }
 
 func message(_ topic: String, _ payload: String, qos: QoS = .atMostOnce, retain: Bool = false) -> Message {
-    Message(topic: topicName(topic), payload: ByteBuffer(string: payload), qos: qos, retain: retain)
+    Message.make(topic: topicName(topic), payload: ByteBuffer(string: payload), qos: qos, retain: retain)
 }
 
 func will(_ topic: String, _ payload: String, qos: QoS = .atMostOnce, retain: Bool = false) -> Will {

@@ -134,7 +134,7 @@ import Testing
 
     @Test("the stored message keeps topic and payload, whatever the buffer they came from")
     func topicAndPayload() {
-        let stored = Message(
+        let stored = Message.make(
             Publish(
                 topic: topicName("t/ü"), payload: ByteBuffer(string: "payload"), qos: .atLeastOnce, packetID: 3,
                 retain: true))
