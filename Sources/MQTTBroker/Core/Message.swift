@@ -113,12 +113,12 @@ public struct Message: @unchecked Sendable {
 
     /// The topic (a copy: logs, the retained store, tests).
     public var topic: TopicName {
-        TopicName(uncheckedBytes: withFrame { ByteBuffer(bytes: $0[topicRange]) })
+        TopicName(uncheckedBytes: withFrame { ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: $0[topicRange])) })
     }
 
     /// The payload (a copy: tests, the client side).
     public var payload: ByteBuffer {
-        withFrame { ByteBuffer(bytes: $0[topicRange.upperBound...]) }
+        withFrame { ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: $0[topicRange.upperBound...])) }
     }
 
     public var payloadLength: Int { header.frameLength - topicRange.upperBound }

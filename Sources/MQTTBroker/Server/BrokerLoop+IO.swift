@@ -83,58 +83,55 @@ extension BrokerLoop {
     /// Decodes and handles every whole packet in `buffer`.
     mutating func process(_ buffer: inout ByteBuffer, id: ConnectionID, slot: Int, now: Instant) {
         while liveSlot(id) != nil {
-            // Acknowledgements and PUBLISH, nearly all the traffic, skip `Packet`: building and
-            // destroying that enum (through its generic value witness) cost more than handling an
-            // acknowledgement.
-            if slots[slot].sawFirstPacket {
-                if let acknowledgement = PublishAcknowledgement.decodeIfNext(from: &buffer) {
-                    counters.messagesReceived += 1
-                    shard.received(acknowledgement, on: id, now: now, actions: &actions)
-                    performActions()
-                    continue
-                }
-                let layout: PublishLayout?
-                do {
-                    layout = try decoder.peekPublish(in: buffer)
-                } catch {
-                    shard.decodeFailed(error, on: id, actions: &actions)
-                    performActions()
-                    return
-                }
-                if let layout {
-                    counters.messagesReceived += 1
-                    buffer.withReadableBytes { packet in
-                        shard.received(publishIn: packet, layout: layout, on: id, now: now, actions: &actions)
-                    }
-                    buffer.moveReaderIndex(forwardBy: layout.packetLength)
-                    performActions()
-                    continue
-                }
-            }
-            let packet: Packet?
             do {
-                packet = try decoder.decode(from: &buffer)
+                guard try processNextPacket(&buffer, id: id, slot: slot, now: now) else { return }
             } catch {
                 shard.decodeFailed(error, on: id, actions: &actions)
                 performActions()
                 return
             }
-            guard let packet else { return }
-            counters.messagesReceived += 1
-            if !slots[slot].sawFirstPacket {
-                slots[slot].sawFirstPacket = true
-                if case .connect(let connect) = packet, !connect.clientID.isEmpty {
-                    let home = context.homeShard(of: connect.clientID)
-                    if home != index {
-                        handOff(slot, id: id, to: home, connect: connect, leftover: buffer.detached)
-                        buffer.clear()
-                        return
-                    }
-                }
-            }
-            shard.received(packet, on: id, now: now, actions: &actions)
             performActions()
         }
+    }
+
+    /// Handles the packet at the front of `buffer`. False when no whole packet is there, or when
+    /// the connection moved to another loop with the rest of `buffer`.
+    private mutating func processNextPacket(
+        _ buffer: inout ByteBuffer, id: ConnectionID, slot: Int, now: Instant
+    ) throws(DecodeError) -> Bool {
+        // Acknowledgements and PUBLISH, nearly all the traffic, skip `Packet`: building and
+        // destroying that enum (through its generic value witness) cost more than handling an
+        // acknowledgement.
+        if slots[slot].sawFirstPacket {
+            if let acknowledgement = PublishAcknowledgement.decodeIfNext(from: &buffer) {
+                counters.messagesReceived += 1
+                shard.received(acknowledgement, on: id, now: now, actions: &actions)
+                return true
+            }
+            if let layout = try decoder.peekPublish(in: buffer) {
+                counters.messagesReceived += 1
+                buffer.withReadableBytes { packet in
+                    shard.received(publishIn: packet, layout: layout, on: id, now: now, actions: &actions)
+                }
+                buffer.moveReaderIndex(forwardBy: layout.packetLength)
+                return true
+            }
+        }
+        guard let packet = try decoder.decode(from: &buffer) else { return false }
+        counters.messagesReceived += 1
+        if !slots[slot].sawFirstPacket {
+            slots[slot].sawFirstPacket = true
+            if case .connect(let connect) = packet, !connect.clientID.isEmpty {
+                let home = context.homeShard(of: connect.clientID)
+                if home != index {
+                    handOff(slot, id: id, to: home, connect: connect, leftover: buffer.detached)
+                    buffer.clear()
+                    return false
+                }
+            }
+        }
+        shard.received(packet, on: id, now: now, actions: &actions)
+        return true
     }
 
     /// Moves a connection to the loop that owns its client id's sessions.
