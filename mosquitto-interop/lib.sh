@@ -364,6 +364,26 @@ ix_interrupted() {
     exit 130
 }
 
+# Checks that the programs a run needs exist: mosquitto and starling when BROKERS names them, and
+# shop. starling and shop are built first when missing from their default path (IX_DEFAULT_starling,
+# IX_DEFAULT_shop set to 1 by the script).
+ix_require_programs() { # BROKERS
+    local product variable default
+    case " $1 " in *" mosquitto "*)
+        [ -x "$MOSQUITTO" ] || { echo "mosquitto not found at $MOSQUITTO (set MOSQUITTO)" >&2; exit 2; } ;;
+    esac
+    for product in starling shop; do
+        variable=${product^^}
+        [ "$product" = starling ] && case " $1 " in *" starling "*) ;; *) continue ;; esac
+        default=IX_DEFAULT_$product
+        if [ ! -x "${!variable}" ] && [ "${!default:-0}" = 1 ]; then
+            echo "== building $product (swift build --product $product)"
+            swift build --product "$product" >&2 || { echo "swift build failed" >&2; exit 2; }
+        fi
+        [ -x "${!variable}" ] || { echo "$product not found at ${!variable} (set $variable)" >&2; exit 2; }
+    done
+}
+
 ix_main() { # "$@" of the script: --one SCENARIO BROKER | --list | [SCENARIO ...]
     if [ "${1:-}" = --one ]; then
         [ $# -eq 3 ] || { echo "usage: $IX_SELF --one SCENARIO BROKER" >&2; exit 2; }

@@ -292,7 +292,7 @@ IX_NAME=shop-interop
 IX_PASS_DETAILS=1
 
 ix_preflight() {
-    local tool product variable default
+    local tool
     for tool in mosquitto_sub python3 timeout stdbuf; do
         command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
     done
@@ -300,19 +300,7 @@ ix_preflight() {
         echo "SHOP_IX_ORDERS must be a positive multiple of 20" >&2
         exit 2
     fi
-    case " $IX_BROKERS " in *" mosquitto "*)
-        [ -x "$MOSQUITTO" ] || { echo "mosquitto not found at $MOSQUITTO (set MOSQUITTO)" >&2; exit 2; } ;;
-    esac
-    for product in starling shop; do
-        variable=${product^^}
-        [ "$product" = starling ] && case " $IX_BROKERS " in *" starling "*) ;; *) continue ;; esac
-        default=IX_DEFAULT_$product
-        if [ ! -x "${!variable}" ] && [ "${!default:-0}" = 1 ]; then
-            echo "== building $product (swift build --product $product)"
-            swift build --product "$product" >&2 || { echo "swift build failed" >&2; exit 2; }
-        fi
-        [ -x "${!variable}" ] || { echo "$product not found at ${!variable} (set $variable)" >&2; exit 2; }
-    done
+    ix_require_programs "$IX_BROKERS"
 }
 
 ix_header() { # `selected` is ix_main's

@@ -316,18 +316,7 @@ done
 probe=shop-netns-$$-probe
 ip netns add "$probe" 2>/dev/null || netns_skip "'ip netns add' does not work here"
 ip netns delete "$probe"
-case " $SHOP_NETNS_BROKERS " in *" mosquitto "*)
-    [ -x "$MOSQUITTO" ] || { echo "mosquitto not found at $MOSQUITTO (set MOSQUITTO)" >&2; exit 2; } ;;
-esac
-for product in starling shop; do
-    variable=${product^^}
-    default=IX_DEFAULT_$product
-    if [ ! -x "${!variable}" ] && [ "${!default:-0}" = 1 ]; then
-        echo "== building $product (swift build --product $product)"
-        swift build --product "$product" >&2 || { echo "swift build failed" >&2; exit 2; }
-    fi
-    [ -x "${!variable}" ] || { echo "$product not found at ${!variable} (set $variable)" >&2; exit 2; }
-done
+ix_require_programs "$SHOP_NETNS_BROKERS"
 
 # /etc/netns is where `ip netns exec` finds each namespace's hosts file; removed at the end if
 # this run made it and it is empty again.
@@ -344,15 +333,7 @@ netns_teardown_all() {
     return 0
 }
 trap netns_teardown_all EXIT
-netns_interrupted() {
-    echo "interrupted; logs in $IX_RUN_DIR"
-    if [ -n "$IX_CURRENT" ]; then
-        kill -TERM -- "-$IX_CURRENT" 2>/dev/null || kill -TERM "$IX_CURRENT" 2>/dev/null
-        ix_wait_exit "$IX_CURRENT" 8
-    fi
-    exit 130
-}
-trap netns_interrupted INT TERM
+trap ix_interrupted INT TERM
 
 passed=0 failed=0 started=$SECONDS
 echo "== shop in network namespaces: $SHOP_NETNS_ORDERS orders x ($SHOP_NETNS_BROKERS)"
